@@ -1,0 +1,119 @@
+"""Users: first-run setup, creation, log-in with throttling, and looking up the acting user."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import IntegrityError
+
+from . import events
+from .errors import LoginThrottled, NotAuthenticated, StoreError, ValidationError
+from .models import Event, User, db, utcnow
+from .passwords import hash_password, verify_password
+from .records import Actor, UserInfo
+from .validation import run_checks, validate_display_name, validate_new_password, validate_username
+
+INVALID_LOGIN = 'Invalid username or password'
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+THROTTLE_FAILURES = 5
+
+
+def needs_setup() -> bool:
+    """True while no user exists: the setup page may create the first administrator."""
+    return not User.select().exists()
+
+
+def create_first_admin(username: str, password: str, confirmation: str, *, ip: str = '',
+                       user_agent: str = '') -> UserInfo:
+    """Create the first administrator; refused once any user exists."""
+    cleaned = _clean_new_user(username, '', password, confirmation)
+    password_hash = hash_password(cleaned['password'])
+    with db.atomic():
+        if not needs_setup():
+            raise StoreError('MySafe is already set up. Log in instead.')
+        user = _insert_user(cleaned, password_hash, is_admin=True)
+        events.record(events.NEW, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
+                      ip=ip, user_agent=user_agent)
+    return to_info(user)
+
+
+def create_user(username: str, password: str, *, display_name: str = '', is_admin: bool = False) -> UserInfo:
+    """Create a user (command line); raises ValidationError with a message per bad field."""
+    cleaned = _clean_new_user(username, display_name, password, None)
+    password_hash = hash_password(cleaned['password'])
+    with db.atomic():
+        user = _insert_user(cleaned, password_hash, is_admin=is_admin)
+    return to_info(user)
+
+
+def authenticate(username: str, password: str, *, ip: str = '', user_agent: str = '') -> UserInfo:
+    """Return the user when the password matches; one message for unknown user and wrong password."""
+    key = (username or '').strip().lower()[:64]
+    since = utcnow() - THROTTLE_WINDOW
+    failures = (Event.select().where(Event.action == events.LOGIN_FAILED, Event.username == key, Event.at >= since)
+                .count())
+    if failures >= THROTTLE_FAILURES:
+        raise LoginThrottled('Too many failed log-ins. Try again in 15 minutes.')
+    user = User.get_or_none(User.username_key == key)
+    ok = verify_password(user.password_hash if user else None, password or '')
+    if not ok or user is None or not user.is_active:
+        events.record(events.LOGIN_FAILED, username=key, item_type=events.USER, item_name=key, ip=ip,
+                      user_agent=user_agent)
+        raise NotAuthenticated(INVALID_LOGIN)
+    with db.atomic():
+        User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+        events.record(events.LOGIN, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
+                      ip=ip, user_agent=user_agent)
+    return to_info(user)
+
+
+def log_out(actor: Actor) -> None:
+    user = User.get_or_none(User.id == actor.user_id)
+    if user is not None:
+        events.record(events.LOGOUT, actor, user=user, item_type=events.USER, item_id=user.id,
+                      item_name=user.username)
+
+
+def active_user(user_id: int | None) -> UserInfo | None:
+    """The user behind a session, or None when it no longer exists or was deactivated."""
+    if user_id is None:
+        return None
+    user = User.get_or_none((User.id == user_id) & (User.is_active == True))  # noqa: E712
+    return to_info(user) if user else None
+
+
+def acting_user(actor: Actor) -> User:
+    """The row of the acting user; every service starts here, so a deactivated user can do nothing."""
+    user = User.get_or_none((User.id == actor.user_id) & (User.is_active == True))  # noqa: E712
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+def to_info(user: User) -> UserInfo:
+    return UserInfo(id=user.id, username=user.username, display_name=user.display_name, is_admin=user.is_admin,
+                    is_active=user.is_active, last_login_at=user.last_login_at)
+
+
+def _clean_new_user(username: str, display_name: str, password: str, confirmation: str | None) -> dict:
+    cleaned = run_checks({
+        'username': (validate_username, username),
+        'password': (lambda value: validate_new_password(value, None), password),
+    })
+    if confirmation is not None and confirmation != password:
+        raise ValidationError({'confirmation': 'The passwords do not match'})
+    try:
+        cleaned['display_name'] = validate_display_name(display_name, cleaned['username'])
+    except ValueError as exc:
+        raise ValidationError({'display_name': str(exc)}) from None
+    if User.select().where(User.username_key == cleaned['username'].lower()).exists():
+        raise ValidationError({'username': 'This username is already taken'})
+    return cleaned
+
+
+def _insert_user(cleaned: dict, password_hash: str, *, is_admin: bool) -> User:
+    try:
+        with db.atomic():
+            return User.create(username=cleaned['username'], username_key=cleaned['username'].lower(),
+                               display_name=cleaned['display_name'], password_hash=password_hash, is_admin=is_admin)
+    except IntegrityError:
+        raise ValidationError({'username': 'This username is already taken'}) from None

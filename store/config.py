@@ -1,0 +1,57 @@
+"""Settings read from the environment (SPEC section 5), checked before anything starts."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_HOST = '127.0.0.1'
+DEFAULT_PORT = 8080
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    host: str
+    port: int
+    master_key_b64: str | None
+    key_file: Path
+    storage_secret: str | None
+
+    @property
+    def storage_secret_file(self) -> Path:
+        return self.data_dir / 'storage.secret'
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.data_dir / 'sessions'
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read MYSAFE_* variables; raise ConfigError naming the variable when one is unusable."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get('MYSAFE_DATA_DIR') or './data').expanduser().resolve()
+    database_url = env.get('MYSAFE_DATABASE_URL') or f'sqlite:///{data_dir / "mysafe.db"}'
+    if not database_url.startswith(('sqlite:///', 'postgresql://', 'postgres://')):
+        raise ConfigError('MYSAFE_DATABASE_URL must start with sqlite:/// or postgresql:// '
+                          f'(got {database_url.split(":", 1)[0]!r})')
+    port_text = env.get('MYSAFE_PORT') or str(DEFAULT_PORT)
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})') from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})')
+    key_file = Path(env.get('MYSAFE_KEY_FILE') or data_dir / 'master.key').expanduser().resolve()
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        host=env.get('MYSAFE_HOST') or DEFAULT_HOST,
+        port=port,
+        master_key_b64=env.get('MYSAFE_MASTER_KEY') or None,
+        key_file=key_file,
+        storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
+    )

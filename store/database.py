@@ -1,0 +1,74 @@
+"""Opening the database chosen by MYSAFE_DATABASE_URL, and checking the master key against it."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import Database, OperationalError, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+from . import crypto
+from .config import Settings
+from .errors import ConfigError, DecryptionError, StartupError
+from .models import MODELS, KeyCheck, db
+
+KEY_CHECK_CONTEXT = 'mysafe:v1:key_check'
+KEY_CHECK_PLAINTEXT = b'mysafe master key check'
+
+
+def open_database(url: str) -> Database:
+    """Connect the shared database proxy to `url` (SQLite with WAL and foreign keys on)."""
+    if url.startswith('sqlite:///'):
+        path = Path(url[len('sqlite:///'):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        database = SqliteDatabase(str(path), pragmas={'journal_mode': 'wal', 'foreign_keys': 1,
+                                                      'busy_timeout': 5000, 'synchronous': 'normal'})
+    else:
+        parsed = urlparse(url)
+        if not parsed.hostname and not parsed.path.strip('/'):
+            raise ConfigError('MYSAFE_DATABASE_URL names no PostgreSQL database')
+        database = connect_url(url.replace('postgres://', 'postgresql://', 1))
+    try:
+        database.connect(reuse_if_open=True)
+    except OperationalError as exc:
+        raise ConfigError(f'Cannot open the database {_redact(url)}: {str(exc).strip()}') from None
+    db.initialize(database)
+    return database
+
+
+def open_keyring(settings: Settings) -> crypto.Keyring:
+    """Load the master key and check it against the database before anything is written."""
+    existing = _existing_key_check()
+    master = crypto.load_master_key(settings.master_key_b64, settings.key_file, may_create=existing is None)
+    keyring = crypto.Keyring(master)
+    source = 'MYSAFE_MASTER_KEY' if settings.master_key_b64 else f'the key file {settings.key_file}'
+    if existing is not None:
+        try:
+            keyring.open_with_master(bytes(existing.verifier), KEY_CHECK_CONTEXT)
+        except DecryptionError:
+            raise StartupError(f'The master key from {source} does not match this database '
+                               f'(key id {keyring.key_id}, database expects {existing.key_id}). '
+                               'Nothing was changed.') from None
+    return keyring
+
+
+def create_schema(keyring: crypto.Keyring) -> None:
+    """Create missing tables and, on a new database, record which master key it uses."""
+    with db.atomic():
+        db.create_tables(MODELS, safe=True)
+        if not KeyCheck.select().exists():
+            KeyCheck.create(key_id=keyring.key_id,
+                            verifier=keyring.seal_with_master(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT))
+
+
+def _existing_key_check() -> KeyCheck | None:
+    if not db.table_exists(KeyCheck._meta.table_name):
+        return None
+    return KeyCheck.select().order_by(KeyCheck.id).first()
+
+
+def _redact(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f':{parsed.password}@', ':***@')
+    return url

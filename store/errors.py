@@ -1,0 +1,55 @@
+"""Domain errors raised by store services; the UI turns them into messages."""
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of every error the store raises on purpose."""
+
+
+class ConfigError(StoreError):
+    """The configuration (environment, key file, database URL) cannot be used."""
+
+
+class StartupError(StoreError):
+    """The store refuses to start, for example because the master key does not match."""
+
+
+class NotFound(StoreError):
+    """The record does not exist, or the acting user may not see it: the two are indistinguishable."""
+
+    def __init__(self, message: str = 'API secret not found') -> None:
+        super().__init__(message)
+
+
+class Forbidden(StoreError):
+    """The acting user may see the record but not do this to it."""
+
+
+class NotAuthenticated(StoreError):
+    """The acting user no longer exists or has been deactivated."""
+
+    def __init__(self, message: str = 'Your session has ended. Please log in again.') -> None:
+        super().__init__(message)
+
+
+class SecretDisabled(StoreError):
+    """The API secret is disabled: it cannot be revealed or copied."""
+
+    def __init__(self, message: str = 'This API secret is disabled.') -> None:
+        super().__init__(message)
+
+
+class DecryptionError(StoreError):
+    """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record."""
+
+
+class ValidationError(StoreError):
+    """One or more fields are invalid; `errors` maps each field name to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__('; '.join(f'{field}: {message}' for field, message in errors.items()))
+        self.errors = errors
+
+
+class LoginThrottled(StoreError):
+    """Too many failed log-ins for this username recently."""

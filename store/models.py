@@ -1,0 +1,85 @@
+"""Peewee models (SPEC section 2). Pages never see these: services return dataclasses."""
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (BlobField, BooleanField, CharField, DatabaseProxy, DateTimeField, ForeignKeyField, IntegerField,
+                    Model, TextField)
+
+db = DatabaseProxy()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    username = CharField(max_length=64)
+    username_key = CharField(max_length=64, unique=True)  # lower-cased: usernames are unique ignoring case
+    display_name = CharField(max_length=128)
+    password_hash = CharField(max_length=255)
+    is_admin = BooleanField(default=False)
+    is_active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+
+class ApiSecret(BaseModel):
+    owner = ForeignKeyField(User, backref='api_secrets', on_delete='RESTRICT')
+    name = CharField(max_length=255, index=True)
+    url = CharField(max_length=2048)
+    client_id = CharField(max_length=1024)
+    identifier = CharField(max_length=255, null=True)
+    method = CharField(max_length=8)
+    tags = TextField(default='')  # tags joined by '\n'; a tag never holds a newline
+    notes = TextField(default='')
+    enabled = BooleanField(default=True, index=True)
+    wrapped_data_key = BlobField(null=True)
+    key_id = CharField(max_length=32, null=True)
+    client_secret = BlobField(null=True)
+    version = IntegerField(default=1)  # bumped on every change: optimistic locking for edits
+    created_at = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    updated_at = DateTimeField(default=utcnow)
+    updated_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    last_used_at = DateTimeField(null=True, index=True)
+
+    class Meta:
+        indexes = ((('owner', 'identifier'), True),)
+
+
+class Access(BaseModel):
+    secret = ForeignKeyField(ApiSecret, backref='access', on_delete='CASCADE')
+    user = ForeignKeyField(User, backref='access', on_delete='CASCADE')
+    can_edit = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((('secret', 'user'), True), (('user', 'secret'), False))
+
+
+class Event(BaseModel):
+    at = DateTimeField(default=utcnow, index=True)
+    user = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    username = CharField(max_length=255, default='')  # as typed for failed log-ins, else the actor's name
+    action = CharField(max_length=32, index=True)
+    item_type = CharField(max_length=32, default='')
+    item_id = IntegerField(null=True, index=True)
+    item_name = CharField(max_length=255, default='')
+    ip = CharField(max_length=64, default='')
+    user_agent = CharField(max_length=512, default='')
+
+
+class KeyCheck(BaseModel):
+    """One row proving which master key encrypted this database."""
+    key_id = CharField(max_length=32)
+    verifier = BlobField()
+    created_at = DateTimeField(default=utcnow)
+
+
+MODELS = (User, ApiSecret, Access, Event, KeyCheck)

@@ -1,0 +1,99 @@
+"""Plain values the store hands to pages: never Peewee rows, so pages cannot query behind its back."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS')
+OWNER, CAN_EDIT, CAN_VIEW = 'Owner', 'Can edit', 'Can view'
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and from where (for the audit trail)."""
+    user_id: int
+    ip: str = ''
+    user_agent: str = ''
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    is_admin: bool
+    is_active: bool
+    last_login_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApiSecretInput:
+    """What a person types into the Add / Edit form; every field is text until validated."""
+    name: str = ''
+    url: str = ''
+    client_id: str = ''
+    client_secret: str = ''
+    identifier: str = ''
+    method: str = 'GET'
+    tags: str | list[str] = ''
+    notes: str = ''
+
+
+@dataclass(frozen=True)
+class ApiSecretSummary:
+    id: int
+    name: str
+    url: str
+    tags: list[str]
+    shared: bool
+    owner: str
+    last_used_at: dt.datetime | None
+    enabled: bool
+    permission: str
+
+
+@dataclass(frozen=True)
+class ApiSecretDetails:
+    id: int
+    name: str
+    owner: str
+    last_used_at: dt.datetime | None
+    url: str
+    identifier: str
+    client_id: str
+    method: str
+    tags: list[str]
+    notes: str
+    enabled: bool
+    shared: bool
+    permission: str
+    has_client_secret: bool
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+
+    @property
+    def can_edit(self) -> bool:
+        return self.permission in (OWNER, CAN_EDIT)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.permission == OWNER
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    user_id: int
+    username: str
+    display_name: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 30
