@@ -1,0 +1,41 @@
+# Developer and CI commands. `make test` is what .ci/run calls.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# Run one pytest layer; exit code 5 (no tests collected) counts as success, any other failure fails.
+define pytest_layer
+	$(PY) -m pytest $(1) -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo 'pytest $(1): no tests collected, counted as success'; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+endef
+
+.PHONY: venv chromium run test bench
+
+venv: $(VENV)/.installed
+
+# Re-installs only when pyproject.toml changed since the last install.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -e '.[test]'
+	touch $@
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "Install Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+		fi; \
+	fi
+
+run: venv
+	$(PY) main.py
+
+test: venv chromium
+	$(call pytest_layer,tests/unit tests/security)
+	$(call pytest_layer,-p nicegui.testing.user_plugin tests/ui)
+	$(call pytest_layer,tests/e2e)
+
+bench: venv chromium
+	$(PY) bench/run.py
