@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""MySafe: serve the app, or manage it from the command line (`python main.py --help`)."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+
+from store import accounts, runtime
+from store.config import Settings, load_settings
+from store.errors import ConfigError, StartupError, ValidationError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        runtime.start(settings)
+        if args.command == 'create-user':
+            return _create_user(args)
+        return _serve(settings)
+    except (ConfigError, StartupError) as error:
+        print(f'mysafe: {error}', file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings) -> int:
+    from nicegui import app, ui
+    from nicegui.storage import Storage
+
+    from ui.app import root
+
+    settings.sessions_dir.mkdir(parents=True, exist_ok=True)
+    Storage.path = settings.sessions_dir
+    app.on_shutdown(runtime.stop)
+    ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
+           show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False)
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip('\n')
+    else:
+        password = getpass.getpass('Password: ')
+        if getpass.getpass('Confirm password: ') != password:
+            print('mysafe: the passwords do not match', file=sys.stderr)
+            return 1
+    try:
+        user = accounts.create_user(args.name, password, display_name=args.display_name or '', is_admin=args.admin)
+    except ValidationError as error:
+        for field, message in error.errors.items():
+            print(f'mysafe: {field}: {message}', file=sys.stderr)
+        return 1
+    print(f'Created {"administrator" if user.is_admin else "user"} {user.username}')
+    return 0
+
+
+def _storage_secret(settings: Settings) -> str:
+    """The secret that signs session cookies: from the environment, else a file made once in the data dir."""
+    if settings.storage_secret:
+        return settings.storage_secret
+    path = settings.storage_secret_file
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, 'w') as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog='main.py', description='MySafe: a self-hosted safe for API secrets. With no command, serves the app.',
+        epilog='Configuration comes from MYSAFE_DATA_DIR, MYSAFE_DATABASE_URL, MYSAFE_HOST, MYSAFE_PORT, '
+               'MYSAFE_MASTER_KEY / MYSAFE_KEY_FILE and MYSAFE_STORAGE_SECRET (see README).')
+    commands = parser.add_subparsers(dest='command', metavar='COMMAND')
+    commands.add_parser('serve', help='serve the web app (the default)')
+    create = commands.add_parser('create-user', help='add a user')
+    create.add_argument('name', help='the username (letters, digits, . _ - @)')
+    create.add_argument('--admin', action='store_true', help='make the user an administrator')
+    create.add_argument('--display-name', help='the name shown to others (default: the username)')
+    create.add_argument('--password-stdin', action='store_true',
+                        help='read the password from the first line of standard input instead of prompting')
+    return parser
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    # Under NiceGUI's test `user` fixture this file runs with pytest's arguments: serve instead.
+    code = main([] if os.environ.get('NICEGUI_USER_SIMULATION') else None)
+    if code:
+        sys.exit(code)

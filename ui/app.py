@@ -1,0 +1,25 @@
+"""The single page of the app: one frame, and client-side routing to every screen (SPEC section 1)."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from .frame import Shell
+from .pages import api_secret_details, api_secret_form, api_secrets_list, home, login, setup
+
+
+def root() -> None:
+    ui.page_title('MySafe')
+    shell = Shell()
+    ui.sub_pages({
+        '/': _to_home,
+        '/setup': setup.create,
+        '/login': login.create,
+        '/mysafe': home.create,
+        '/mysafe/api-secrets': api_secrets_list.create,
+        '/mysafe/api-secrets/new': api_secret_form.create_new,
+        '/mysafe/api-secrets/{secret_id}': api_secret_details.create,
+    }, data={'shell': shell}).classes('w-full')
+
+
+def _to_home() -> None:
+    ui.navigate.to('/mysafe')

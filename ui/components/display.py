@@ -1,0 +1,22 @@
+"""How values read on screen: dates, tags, the not-found page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from nicegui import ui
+
+
+def when(value: dt.datetime | None, empty: str = 'Never') -> str:
+    return value.strftime('%Y-%m-%d %H:%M UTC') if value else empty
+
+
+def not_found() -> None:
+    """The one page for a secret that does not exist and one the user may not see."""
+    with ui.column().classes('w-full items-center q-pa-xl'):
+        ui.icon('search_off', size='xl').classes('text-grey-8')
+        ui.label('API secret not found').classes('text-h5').props('role=heading aria-level=1')
+        ui.link('Back to API secrets', '/mysafe/api-secrets')
+
+
+def page_heading(text: str) -> ui.label:
+    return ui.label(text).classes('text-h5 q-mb-md').props('role=heading aria-level=1')

@@ -1,0 +1,28 @@
+"""Small helpers shared by forms: show a store ValidationError next to each field."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from store.errors import ValidationError
+
+
+def show_errors(fields: dict[str, ui.input], error: ValidationError) -> None:
+    """Put each message under its field; a message for an unknown field goes to a notice."""
+    for name, element in fields.items():
+        element.error = error.errors.get(name)
+    stray = [message for name, message in error.errors.items() if name not in fields]
+    if stray:
+        ui.notify(' '.join(stray), type='negative')
+
+
+def clear_errors(fields: dict[str, ui.input]) -> None:
+    for element in fields.values():
+        element.error = None
+
+
+def centered_card(title: str) -> ui.card:
+    with ui.column().classes('w-full items-center q-pt-xl'):
+        card = ui.card().classes('w-full max-w-md q-pa-lg')
+    with card:
+        ui.label(title).classes('text-h5').props('role=heading aria-level=1')
+    return card

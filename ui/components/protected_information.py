@@ -1,0 +1,78 @@
+"""The Protected information dialog: the client secret is fetched only when it opens, deleted when it closes."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from store import api_secrets
+from store.errors import NotAuthenticated, NotFound, SecretDisabled
+
+from .. import session
+
+# Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS.
+_COPY_JS = '''
+(async () => {
+  const el = document.getElementById(%s);
+  if (!el) return false;
+  const text = el.innerText;
+  try { await navigator.clipboard.writeText(text); return true; } catch (e) {}
+  const area = document.createElement('textarea');
+  area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+  document.body.appendChild(area); area.select();
+  let ok = false; try { ok = document.execCommand('copy'); } catch (e) {}
+  area.remove();
+  return ok;
+})()
+'''
+
+
+async def open_protected_information(secret_id: int, client_id: str | None = None) -> None:
+    """Reveal the client secret of `secret_id` in a dialog; the reveal is recorded by the store."""
+    actor = session.actor()
+    try:
+        client_secret = api_secrets.reveal_client_secret(actor, secret_id)
+        if client_id is None:
+            client_id = api_secrets.get_api_secret(actor, secret_id).client_id
+    except NotAuthenticated:
+        session.expired()
+        return
+    except (NotFound, SecretDisabled) as error:
+        ui.notify(str(error), type='negative')
+        return
+
+    with ui.dialog().props('aria-label="Protected information"') as dialog, ui.card().classes('min-w-[24rem] max-w-2xl'):
+        ui.label('Protected information').classes('text-h6').props('role=heading aria-level=2')
+        _copyable_value('Client ID', client_id, secret_id, 'client_id')
+        if client_secret:
+            _copyable_value('Client secret', client_secret, secret_id, 'client_secret')
+        else:
+            ui.label('Client secret').classes('text-caption text-grey-9')
+            ui.label('No client secret is stored for this API secret.').classes('italic')
+        with ui.row().classes('w-full justify-end'):
+            ui.button('Close', on_click=dialog.close).props('flat')
+    # Deleted, not hidden: a hidden element would keep the secret in the browser's element store.
+    dialog.on('hide', dialog.delete)
+    dialog.open()
+
+
+def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
+    ui.label(label).classes('text-caption text-grey-9 q-mt-sm')
+    with ui.row().classes('w-full items-center no-wrap gap-2'):
+        text = ui.label(value).classes('font-mono break-all grow bg-grey-2 q-pa-sm rounded')
+
+        async def copy() -> None:
+            copied = await ui.run_javascript(_COPY_JS % f'"c{text.id}"')
+            if not copied:
+                ui.notify('Copying failed: select the text and copy it yourself', type='warning')
+                return
+            try:
+                api_secrets.record_copy(session.actor(), secret_id, field)
+            except NotAuthenticated:
+                session.expired()
+                return
+            except (NotFound, SecretDisabled) as error:
+                ui.notify(str(error), type='negative')
+                return
+            ui.notify(f'{label} copied', type='positive')
+
+        ui.button('Copy', icon='content_copy', on_click=copy).props(f'flat dense aria-label="Copy {label}"') \
+            .tooltip(f'Copy {label}')

@@ -1,0 +1,70 @@
+"""The frame around every page: top bar with the Grid Menu and user menu, and the MySafe side menu."""
+from __future__ import annotations
+
+from nicegui import context, ui
+
+from store.records import UserInfo
+
+from . import session
+
+
+class Shell:
+    """Built once by the root page; each sub-page shows or hides it and names its section."""
+
+    def __init__(self) -> None:
+        with ui.header(elevated=True).classes('items-center bg-primary text-white px-2 py-1') as self.header:
+            with ui.button(icon='apps').props('flat round color=white aria-label="Grid Menu"') as grid:
+                ui.tooltip('Grid Menu')
+                with ui.menu().props('aria-label="Modules"') as self.grid_menu:
+                    _menu_link('MySafe', 'lock', '/mysafe')
+            self.grid_button = grid
+            ui.label('MySafe').classes('text-h6 q-ml-sm')
+            ui.space()
+            with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
+                with ui.menu():
+                    ui.menu_item('Log out', on_click=self._log_out)
+        with ui.left_drawer(value=True, bordered=True).props('width=220 aria-label="MySafe menu"') as self.drawer:
+            ui.label('MySafe').classes('text-overline q-px-md q-pt-md')
+            with ui.list().props('padding').classes('w-full'):
+                _side_link('Home', 'home', '/mysafe')
+                _side_link('API secrets', 'vpn_key', '/mysafe/api-secrets')
+        self.hide()
+
+    def enter(self) -> UserInfo | None:
+        """Show the frame for the logged-in user, or send a logged-out visitor to log in and back."""
+        user = session.current_user()
+        if user is None:
+            self.hide()
+            ui.navigate.to(session.login_path(context.client.sub_pages_router.current_path))
+            return None
+        self.user_button.text = user.display_name
+        self.user_button.props['aria-label'] = f'User menu: {user.display_name}'
+        self.header.set_visibility(True)
+        self.drawer.set_visibility(True)
+        return user
+
+    def hide(self) -> None:
+        self.header.set_visibility(False)
+        self.drawer.set_visibility(False)
+
+    def _log_out(self) -> None:
+        from store import accounts
+        accounts.log_out(session.actor())
+        session.end()
+        self.hide()
+        ui.navigate.to('/login')
+
+
+def _menu_link(label: str, icon: str, path: str) -> None:
+    with ui.menu_item(on_click=lambda: ui.navigate.to(path)):
+        with ui.row().classes('items-center no-wrap gap-2'):
+            ui.icon(icon)
+            ui.label(label)
+
+
+def _side_link(label: str, icon: str, path: str) -> None:
+    with ui.item(on_click=lambda: ui.navigate.to(path)).props('clickable'):
+        with ui.item_section().props('avatar'):
+            ui.icon(icon)
+        with ui.item_section():
+            ui.label(label)

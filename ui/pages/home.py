@@ -1,0 +1,78 @@
+"""MySafe home: a shortcut card per enabled API secret; View api secret opens Protected information."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from store import api_secrets
+from store.errors import NotAuthenticated
+from store.records import ApiSecretSummary
+
+from .. import session
+from ..components.display import page_heading
+from ..components.protected_information import open_protected_information
+from ..frame import Shell
+
+HOME_LIMIT = 60
+
+
+def create(shell: Shell) -> None:
+    if shell.enter() is None:
+        return
+    with ui.column().classes('w-full q-pa-md'):
+        page_heading('MySafe')
+        with ui.row().classes('w-full items-center'):
+            search = ui.input('Search', on_change=lambda: cards.refresh()).props('clearable debounce=300 dense')
+            search.props('type=search')
+            ui.space()
+            with ui.button('Add', icon='add'):
+                with ui.menu():
+                    ui.menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
+
+        @ui.refreshable
+        def cards() -> None:
+            try:
+                page = api_secrets.list_api_secrets(session.actor(), search=search.value or '', only_enabled=True,
+                                                    per_page=HOME_LIMIT)
+            except NotAuthenticated:
+                session.expired()
+                return
+            if not page.items:
+                _empty(bool(search.value))
+                return
+            with ui.element('div').classes('w-full grid gap-4 grid-cols-[repeat(auto-fill,minmax(16rem,1fr))]'):
+                for item in page.items:
+                    _card(item)
+            if page.total > len(page.items):
+                ui.label(f'Showing {len(page.items)} of {page.total}. Search to narrow down, or open ') \
+                    .classes('text-grey-9')
+                ui.link('API secrets', '/mysafe/api-secrets')
+
+        cards()
+
+
+def _card(item: ApiSecretSummary) -> None:
+    card = ui.card().classes('w-full')
+    card.props.update({'role': 'article', 'aria-label': item.name})
+    with card:
+        with ui.row().classes('w-full items-start no-wrap'):
+            ui.icon('vpn_key', size='md').classes('text-primary')
+            with ui.column().classes('gap-0 grow min-w-0'):
+                ui.link(item.name, f'/mysafe/api-secrets/{item.id}').classes('text-subtitle1 text-weight-medium')
+                ui.label(item.owner).classes('text-caption text-grey-9')
+        with ui.row().classes('gap-1'):
+            for tag in item.tags:
+                ui.badge(tag).props('outline color=grey-9')
+            if item.shared:
+                ui.badge('Shared').props('color=teal-9')
+        ui.button('View api secret', icon='visibility',
+                  on_click=lambda item=item: open_protected_information(item.id)).props('flat no-caps')
+
+
+def _empty(searching: bool) -> None:
+    with ui.column().classes('w-full items-center q-pa-xl'):
+        if searching:
+            ui.label('No API secret matches your search.')
+            return
+        ui.label('Your safe is empty.').classes('text-h6')
+        ui.label('Add the API secrets of the services you integrate with; they are encrypted at rest.')
+        ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))

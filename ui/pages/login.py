@@ -1,0 +1,41 @@
+"""Log in; a deep link opened while logged out comes back here with `return_to`."""
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from store import accounts
+from store.errors import LoginThrottled, NotAuthenticated
+
+from .. import session
+from ..components.forms import centered_card
+from ..frame import Shell
+
+
+def create(shell: Shell, return_to: str = '') -> None:
+    shell.hide()
+    if accounts.needs_setup():
+        ui.navigate.to('/setup')
+        return
+    target = session.safe_return_path(return_to)
+    if session.current_user() is not None:
+        ui.navigate.to(target)
+        return
+    with centered_card('Log in to MySafe'):
+        username = ui.input('Username').props('autocomplete=username autofocus').classes('w-full')
+        password = ui.input('Password', password=True).props('autocomplete=current-password').classes('w-full')
+        message = ui.label('').classes('text-negative').props('role=alert')
+
+        async def submit() -> None:
+            message.text = ''
+            try:
+                user = await run.io_bound(accounts.authenticate, username.value, password.value,
+                                          ip=session.client_ip(), user_agent=session.user_agent())
+            except (NotAuthenticated, LoginThrottled) as error:
+                password.value = ''
+                message.text = str(error)
+                return
+            session.start(user)
+            ui.navigate.to(target)
+
+        password.on('keydown.enter', submit)
+        ui.button('Log in', on_click=submit).classes('w-full q-mt-md')

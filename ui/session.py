@@ -1,0 +1,78 @@
+"""The logged-in session: NiceGUI user storage holds only the user id and two times."""
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from nicegui import app, context
+
+from store import accounts
+from store.records import Actor, UserInfo
+
+IDLE_TIMEOUT = 30 * 60
+ABSOLUTE_TIMEOUT = 12 * 60 * 60
+
+
+def start(user: UserInfo) -> None:
+    now = time.time()
+    app.storage.user.clear()
+    app.storage.user.update(user_id=user.id, login_at=now, seen_at=now)
+
+
+def end() -> None:
+    app.storage.user.clear()
+
+
+def current_user() -> UserInfo | None:
+    """The logged-in, still active user; ends the session when it has timed out or the user is gone."""
+    data = app.storage.user
+    user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
+    if user_id is None:
+        return None
+    now = time.time()
+    user = None
+    if now - seen_at <= IDLE_TIMEOUT and now - login_at <= ABSOLUTE_TIMEOUT:
+        user = accounts.active_user(user_id)
+    if user is None:
+        end()
+        return None
+    data['seen_at'] = now
+    return user
+
+
+def actor() -> Actor:
+    """The acting user for a store call, with where the request comes from (for the audit trail)."""
+    return Actor(user_id=int(app.storage.user.get('user_id') or 0), ip=client_ip(), user_agent=user_agent())
+
+
+def client_ip() -> str:
+    try:
+        return context.client.ip or ''
+    except (RuntimeError, AttributeError):
+        return ''
+
+
+def user_agent() -> str:
+    try:
+        return context.client.request.headers.get('user-agent', '')[:512]
+    except (RuntimeError, AttributeError):
+        return ''
+
+
+def login_path(return_to: str) -> str:
+    return f'/login?return_to={quote(return_to, safe="")}' if return_to not in ('', '/') else '/login'
+
+
+def safe_return_path(path: str | None) -> str:
+    """Only a path inside this app may be returned to after log-in (no open redirect)."""
+    if not path or not path.startswith('/') or path.startswith('//') or '\\' in path or path.startswith('/login'):
+        return '/mysafe'
+    return path
+
+
+def expired() -> None:
+    """The store refused the acting user (deactivated or gone): end the session and go to log in."""
+    from nicegui import ui
+    end()
+    ui.notify('Your session has ended. Please log in again.', type='warning')
+    ui.navigate.to('/login')
