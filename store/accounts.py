@@ -25,12 +25,12 @@ def needs_setup() -> bool:
 def create_first_admin(username: str, password: str, confirmation: str, *, ip: str = '',
                        user_agent: str = '') -> UserInfo:
     """Create the first administrator; refused once any user exists."""
-    cleaned = _clean_new_user(username, '', password, confirmation)
+    cleaned = clean_new_user(username, '', password, confirmation)
     password_hash = hash_password(cleaned['password'])
     with db.atomic():
         if not needs_setup():
             raise StoreError('MySafe is already set up. Log in instead.')
-        user = _insert_user(cleaned, password_hash, is_admin=True)
+        user = insert_user(cleaned, password_hash, is_admin=True)
         events.record(events.NEW, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
                       ip=ip, user_agent=user_agent)
     return to_info(user)
@@ -38,10 +38,10 @@ def create_first_admin(username: str, password: str, confirmation: str, *, ip: s
 
 def create_user(username: str, password: str, *, display_name: str = '', is_admin: bool = False) -> UserInfo:
     """Create a user (command line); raises ValidationError with a message per bad field."""
-    cleaned = _clean_new_user(username, display_name, password, None)
+    cleaned = clean_new_user(username, display_name, password, None)
     password_hash = hash_password(cleaned['password'])
     with db.atomic():
-        user = _insert_user(cleaned, password_hash, is_admin=is_admin)
+        user = insert_user(cleaned, password_hash, is_admin=is_admin)
     return to_info(user)
 
 
@@ -94,7 +94,7 @@ def to_info(user: User) -> UserInfo:
                     is_active=user.is_active, last_login_at=user.last_login_at)
 
 
-def _clean_new_user(username: str, display_name: str, password: str, confirmation: str | None) -> dict:
+def clean_new_user(username: str, display_name: str, password: str, confirmation: str | None) -> dict:
     cleaned = run_checks({
         'username': (validate_username, username),
         'password': (lambda value: validate_new_password(value, None), password),
@@ -110,7 +110,7 @@ def _clean_new_user(username: str, display_name: str, password: str, confirmatio
     return cleaned
 
 
-def _insert_user(cleaned: dict, password_hash: str, *, is_admin: bool) -> User:
+def insert_user(cleaned: dict, password_hash: str, *, is_admin: bool) -> User:
     try:
         with db.atomic():
             return User.create(username=cleaned['username'], username_key=cleaned['username'].lower(),

@@ -4,18 +4,21 @@ A secret the actor may not see raises NotFound, exactly like one that does not e
 """
 from __future__ import annotations
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from . import events, runtime
 from .accounts import acting_user
-from .errors import Forbidden, NotFound, SecretDisabled, ValidationError
-from .models import Access, ApiSecret, User, db, utcnow
+from .errors import ConflictError, SecretDisabled, ValidationError
+from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
+from .permissions import EDITORS, find_secret, permissions_for_page, visible_to
 from .records import (CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput,
                       ApiSecretSummary, Page)
 from .validation import clean_api_secret
 
 TABLE = 'api_secret'
+HISTORY_TABLE = 'client_secret_history'
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
+MAX_PER_PAGE = 500
 SORTS = {
     'id': ApiSecret.id, 'name': ApiSecret.name, 'url': ApiSecret.url, 'owner': User.display_name,
     'last_use': ApiSecret.last_used_at, 'status': ApiSecret.enabled,
@@ -27,28 +30,28 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
                      descending: bool = False, search: str = '', only_enabled: bool = False) -> Page:
     """One page of the secrets the actor may see, sorted and filtered in the database."""
     user = acting_user(actor)
-    query = _visible(user)
+    query = visible_to(user)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    if search.strip():
-        term = f'%{search.strip().lower()}%'
-        query = query.where(fn.LOWER(ApiSecret.name).contains(term.strip('%')) |
-                            fn.LOWER(ApiSecret.url).contains(term.strip('%')) |
-                            fn.LOWER(ApiSecret.tags).contains(term.strip('%')))
+    term = search.strip().lower()
+    if term:
+        query = query.where(fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
+                            fn.LOWER(ApiSecret.tags).contains(term))
     total = query.count()
     column = SORTS.get(sort, ApiSecret.name)
     order = [column.desc(nulls='LAST') if descending else column.asc(nulls='LAST'), ApiSecret.id]
-    page = max(1, page)
-    rows = query.order_by(*order).paginate(page, per_page)
+    page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
+    rows = list(query.order_by(*order).paginate(page, per_page))
     shared = _shared_ids([row.id for row in rows])
-    items = [_summary(row, user, row.id in shared) for row in rows]
+    permissions = permissions_for_page(user, rows)
+    items = [_summary(row, permissions[row.id], row.id in shared) for row in rows]
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def get_api_secret(actor: Actor, secret_id: int) -> ApiSecretDetails:
     """The details the actor may see (never the client secret); records a View event."""
     user = acting_user(actor)
-    secret, permission = _find(user, secret_id)
+    secret, permission = find_secret(user, secret_id)
     events.record(events.VIEW, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                   item_name=secret.name)
     return _details(secret, permission)
@@ -57,11 +60,11 @@ def get_api_secret(actor: Actor, secret_id: int) -> ApiSecretDetails:
 def reveal_client_secret(actor: Actor, secret_id: int) -> str:
     """Decrypt the client secret for the actor; sets Last use and appends a Reveal event."""
     user = acting_user(actor)
-    secret, _ = _find(user, secret_id)
+    secret, _ = find_secret(user, secret_id)
     if not secret.enabled:
         raise SecretDisabled()
-    plaintext = _decrypt_client_secret(secret)
-    _mark_used(secret, user, actor, events.REVEAL, 'Client secret')
+    plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
+    mark_used(secret, user, actor, events.REVEAL, 'Client secret')
     return plaintext
 
 
@@ -70,24 +73,23 @@ def record_copy(actor: Actor, secret_id: int, field: str) -> None:
     if field not in COPYABLE_FIELDS:
         raise ValueError(f'Unknown field {field!r}')
     user = acting_user(actor)
-    secret, _ = _find(user, secret_id)
+    secret, _ = find_secret(user, secret_id)
     if not secret.enabled:
         raise SecretDisabled()
-    _mark_used(secret, user, actor, events.COPY, COPYABLE_FIELDS[field])
+    mark_used(secret, user, actor, events.COPY, COPYABLE_FIELDS[field])
 
 
 def create_api_secret(actor: Actor, data: ApiSecretInput) -> int:
     """Validate and store a new API secret owned by the actor; returns its ID."""
     user = acting_user(actor)
     cleaned = clean_api_secret(data)
-    _check_identifier_free(user, cleaned['identifier'])
+    _check_identifier_free(user.id, cleaned['identifier'])
     keyring = runtime.keyring()
     try:
         with db.atomic():
             secret = ApiSecret.create(
-                owner=user, name=cleaned['name'], url=cleaned['url'], client_id=cleaned['client_id'],
-                identifier=cleaned['identifier'], method=cleaned['method'], tags='\n'.join(cleaned['tags']),
-                notes=cleaned['notes'], created_by=user, updated_by=user, key_id=keyring.key_id)
+                owner=user, created_by=user, updated_by=user, secret_set_by=user, key_id=keyring.key_id,
+                **_columns(cleaned))
             data_key, secret.wrapped_data_key = keyring.new_data_key(TABLE, secret.id)
             if cleaned['client_secret']:
                 secret.client_secret = keyring.encrypt(data_key, cleaned['client_secret'], TABLE, secret.id,
@@ -100,10 +102,57 @@ def create_api_secret(actor: Actor, data: ApiSecretInput) -> int:
     return secret.id
 
 
+def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expected_version: int) -> None:
+    """Save an edit made on version `expected_version`; an empty client secret keeps the current one.
+
+    ConflictError when someone saved in between (nothing is written); the earlier client secret is
+    kept, encrypted, in the information history.
+    """
+    user = acting_user(actor)
+    secret, _ = find_secret(user, secret_id, EDITORS)
+    cleaned = clean_api_secret(data)
+    _check_identifier_free(secret.owner_id, cleaned['identifier'], exclude_id=secret.id)
+    now = utcnow()
+    changes = {**_columns(cleaned), 'updated_at': now, 'updated_by': user.id, 'version': secret.version + 1}
+    try:
+        with db.atomic():
+            if cleaned['client_secret'] and cleaned['client_secret'] != decrypt_value(
+                    secret, secret.client_secret, TABLE, secret.id):
+                keep_in_history(secret, user, now)
+                changes.update(client_secret=encrypt_value(secret, cleaned['client_secret']), secret_set_at=now,
+                               secret_set_by=user.id)
+            updated = (ApiSecret.update(**changes)
+                       .where((ApiSecret.id == secret.id) & (ApiSecret.version == int(expected_version))).execute())
+            if updated != 1:
+                raise _conflict(secret.id)
+            events.record(events.CHANGE, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                          item_name=cleaned['name'])
+    except IntegrityError:
+        raise ValidationError({'identifier': DUPLICATE_IDENTIFIER}) from None
+
+
+def set_enabled(actor: Actor, secret_ids: list[int], enabled: bool) -> int:
+    """Disable or enable each secret (owner or editor); all or nothing. Returns how many changed."""
+    user = acting_user(actor)
+    secrets = [find_secret(user, secret_id, EDITORS)[0] for secret_id in dict.fromkeys(secret_ids)]
+    action = events.ACTIVATION if enabled else events.DISABLING
+    changed = 0
+    with db.atomic():
+        for secret in secrets:
+            if secret.enabled == enabled:
+                continue
+            ApiSecret.update(enabled=enabled, updated_at=utcnow(), updated_by=user.id,
+                             version=ApiSecret.version + 1).where(ApiSecret.id == secret.id).execute()
+            events.record(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                          item_name=secret.name)
+            changed += 1
+    return changed
+
+
 def access_list(actor: Actor, secret_id: int) -> list[AccessEntry]:
     """The owner and everyone with access to the secret, as the actor may see them."""
     user = acting_user(actor)
-    secret, _ = _find(user, secret_id)
+    secret, _ = find_secret(user, secret_id)
     owner = secret.owner
     entries = [AccessEntry(owner.id, owner.username, owner.display_name, OWNER)]
     rows = (Access.select(Access, User).join(User).where(Access.secret == secret.id)
@@ -113,64 +162,61 @@ def access_list(actor: Actor, secret_id: int) -> list[AccessEntry]:
     return entries
 
 
-# --- helpers -----------------------------------------------------------------------------------
+# --- shared with the history and sharing services ---------------------------------------------
 
-def _visible(user: User):
-    shared_with_user = Access.select(Access.secret).where(Access.user == user.id)
-    return (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
-            .where((ApiSecret.owner == user.id) | ApiSecret.id.in_(shared_with_user)))
-
-
-def _find(user: User, secret_id: int) -> tuple[ApiSecret, str]:
-    """The secret and the actor's permission on it, or NotFound for both 'missing' and 'not allowed'."""
-    try:
-        secret_id = int(secret_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    secret = (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
-              .where(ApiSecret.id == secret_id).first())
-    permission = _permission(user, secret) if secret else None
-    if permission is None:
-        raise NotFound()
-    return secret, permission
-
-
-def _permission(user: User, secret: ApiSecret) -> str | None:
-    if secret.owner_id == user.id:
-        return OWNER
-    row = Access.get_or_none((Access.secret == secret.id) & (Access.user == user.id))
-    if row is None:
-        return None
-    return CAN_EDIT if row.can_edit else CAN_VIEW
-
-
-def require_permission(user: User, secret_id: int, allowed: tuple[str, ...]) -> tuple[ApiSecret, str]:
-    """Like _find, but also refuses (Forbidden) a permission not in `allowed`."""
-    secret, permission = _find(user, secret_id)
-    if permission not in allowed:
-        raise Forbidden('You do not have permission to do this')
-    return secret, permission
-
-
-def _decrypt_client_secret(secret: ApiSecret) -> str:
-    if secret.client_secret is None:
+def decrypt_value(secret: ApiSecret, blob: bytes | None, table: str, record_id: int) -> str:
+    """Decrypt a client secret of `secret` stored in `table` row `record_id` ('' when none is stored)."""
+    if blob is None:
         return ''
     keyring = runtime.keyring()
     data_key = keyring.unwrap(bytes(secret.wrapped_data_key), TABLE, secret.id)
-    return keyring.decrypt(data_key, bytes(secret.client_secret), TABLE, secret.id, 'client_secret')
+    return keyring.decrypt(data_key, bytes(blob), table, record_id, 'client_secret')
 
 
-def _mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str) -> None:
+def encrypt_value(secret: ApiSecret, plaintext: str, table: str = TABLE, record_id: int | None = None) -> bytes:
+    keyring = runtime.keyring()
+    data_key = keyring.unwrap(bytes(secret.wrapped_data_key), TABLE, secret.id)
+    return keyring.encrypt(data_key, plaintext, table, secret.id if record_id is None else record_id,
+                           'client_secret')
+
+
+def keep_in_history(secret: ApiSecret, user: User, now) -> None:
+    """Move the current client secret into the history, re-encrypted for its history row."""
+    if secret.client_secret is None:
+        return
+    entry = ClientSecretHistory.create(secret=secret.id, set_at=secret.secret_set_at, set_by=secret.secret_set_by_id,
+                                       replaced_at=now, replaced_by=user.id, client_secret=None)
+    plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
+    entry.client_secret = encrypt_value(secret, plaintext, HISTORY_TABLE, entry.id)
+    entry.save()
+
+
+def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str) -> None:
     with db.atomic():
         ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id).execute()
         events.record(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                       item_name=f'{secret.name} ({field_label})')
 
 
-def _check_identifier_free(owner: User, identifier: str | None, exclude_id: int | None = None) -> None:
+def _conflict(secret_id: int) -> ConflictError:
+    current = ApiSecret.get_by_id(secret_id)
+    who = name_of(current.updated_by_id) or 'someone'
+    return ConflictError(f'{who} changed this API secret at {current.updated_at:%Y-%m-%d %H:%M:%S} UTC, '
+                         'after you opened it. Your changes were not saved: reload to see theirs, then edit again.')
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _columns(cleaned: dict) -> dict:
+    return {'name': cleaned['name'], 'url': cleaned['url'], 'client_id': cleaned['client_id'],
+            'identifier': cleaned['identifier'], 'method': cleaned['method'], 'tags': '\n'.join(cleaned['tags']),
+            'notes': cleaned['notes']}
+
+
+def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: int | None = None) -> None:
     if identifier is None:
         return
-    query = ApiSecret.select().where((ApiSecret.owner == owner.id) & (ApiSecret.identifier == identifier))
+    query = ApiSecret.select().where((ApiSecret.owner == owner_id) & (ApiSecret.identifier == identifier))
     if exclude_id is not None:
         query = query.where(ApiSecret.id != exclude_id)
     if query.exists():
@@ -187,11 +233,10 @@ def _tags(secret: ApiSecret) -> list[str]:
     return [tag for tag in (secret.tags or '').split('\n') if tag]
 
 
-def _summary(secret: ApiSecret, user: User, shared: bool) -> ApiSecretSummary:
-    permission = OWNER if secret.owner_id == user.id else None
+def _summary(secret: ApiSecret, permission: str, shared: bool) -> ApiSecretSummary:
     return ApiSecretSummary(id=secret.id, name=secret.name, url=secret.url, tags=_tags(secret), shared=shared,
                             owner=secret.owner.display_name, last_used_at=secret.last_used_at,
-                            enabled=secret.enabled, permission=permission or '')
+                            enabled=secret.enabled, permission=permission)
 
 
 def _details(secret: ApiSecret, permission: str) -> ApiSecretDetails:
@@ -201,11 +246,11 @@ def _details(secret: ApiSecret, permission: str) -> ApiSecretDetails:
         url=secret.url, identifier=secret.identifier or '', client_id=secret.client_id, method=secret.method,
         tags=_tags(secret), notes=secret.notes, enabled=secret.enabled, shared=shared, permission=permission,
         has_client_secret=secret.client_secret is not None, created_at=secret.created_at,
-        created_by=_name_of(secret.created_by_id), updated_at=secret.updated_at,
-        updated_by=_name_of(secret.updated_by_id), version=secret.version)
+        created_by=name_of(secret.created_by_id), updated_at=secret.updated_at,
+        updated_by=name_of(secret.updated_by_id), version=secret.version)
 
 
-def _name_of(user_id: int | None) -> str:
+def name_of(user_id: int | None) -> str:
     if user_id is None:
         return ''
     user = User.get_or_none(User.id == user_id)

@@ -53,3 +53,7 @@ class ValidationError(StoreError):
 
 class LoginThrottled(StoreError):
     """Too many failed log-ins for this username recently."""
+
+
+class ConflictError(StoreError):
+    """Someone else saved the record after the actor opened it; nothing was written."""

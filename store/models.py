@@ -44,6 +44,8 @@ class ApiSecret(BaseModel):
     key_id = CharField(max_length=32, null=True)
     client_secret = BlobField(null=True)
     version = IntegerField(default=1)  # bumped on every change: optimistic locking for edits
+    secret_set_at = DateTimeField(default=utcnow)  # when the current client secret was set, and by whom
+    secret_set_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     created_at = DateTimeField(default=utcnow)
     created_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     updated_at = DateTimeField(default=utcnow)
@@ -61,6 +63,16 @@ class Access(BaseModel):
 
     class Meta:
         indexes = ((('secret', 'user'), True), (('user', 'secret'), False))
+
+
+class ClientSecretHistory(BaseModel):
+    """An earlier client secret, encrypted with its API secret's data key like the current one."""
+    secret = ForeignKeyField(ApiSecret, backref='history', on_delete='CASCADE')
+    client_secret = BlobField(null=True)
+    set_at = DateTimeField()  # when this value became current
+    set_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    replaced_at = DateTimeField(default=utcnow)
+    replaced_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
 
 
 class Event(BaseModel):
@@ -82,4 +94,4 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, Event, KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, KeyCheck)

@@ -97,3 +97,13 @@ class Page:
     total: int = 0
     page: int = 1
     per_page: int = 30
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An earlier client secret: when it was set and by whom, and when it was replaced and by whom."""
+    id: int
+    set_at: dt.datetime
+    set_by: str
+    replaced_at: dt.datetime
+    replaced_by: str

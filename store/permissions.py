@@ -1,0 +1,57 @@
+"""Who may do what to an API secret (SPEC section 3), decided from the database on every call."""
+from __future__ import annotations
+
+from .errors import Forbidden, NotFound
+from .models import Access, ApiSecret, User
+from .records import CAN_EDIT, CAN_VIEW, OWNER
+
+EVERYONE_WITH_ACCESS = (OWNER, CAN_EDIT, CAN_VIEW)
+EDITORS = (OWNER, CAN_EDIT)
+OWNER_ONLY = (OWNER,)
+
+
+def visible_to(user: User):
+    """The query of every API secret `user` may see: their own and those shared with them."""
+    shared_with_user = Access.select(Access.secret).where(Access.user == user.id)
+    return (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
+            .where((ApiSecret.owner == user.id) | ApiSecret.id.in_(shared_with_user)))
+
+
+def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVERYONE_WITH_ACCESS
+                ) -> tuple[ApiSecret, str]:
+    """The secret and the user's permission on it.
+
+    NotFound when it does not exist or the user has no access (the two are indistinguishable);
+    Forbidden when the user may see it but their permission is not in `allowed`.
+    """
+    try:
+        secret_id = int(secret_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not -2**63 <= secret_id < 2**63:
+        raise NotFound()
+    secret = (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
+              .where(ApiSecret.id == secret_id).first())
+    permission = permission_of(user, secret) if secret else None
+    if permission is None:
+        raise NotFound()
+    if permission not in allowed:
+        raise Forbidden('You do not have permission to do this')
+    return secret, permission
+
+
+def permission_of(user: User, secret: ApiSecret) -> str | None:
+    if secret.owner_id == user.id:
+        return OWNER
+    row = Access.get_or_none((Access.secret == secret.id) & (Access.user == user.id))
+    if row is None:
+        return None
+    return CAN_EDIT if row.can_edit else CAN_VIEW
+
+
+def permissions_for_page(user: User, secrets: list[ApiSecret]) -> dict[int, str]:
+    """The user's permission on each of a page of secrets, in one query."""
+    shared = {row.secret_id: row.can_edit for row in
+              Access.select().where((Access.user == user.id) & Access.secret.in_([s.id for s in secrets]))}
+    return {s.id: OWNER if s.owner_id == user.id else (CAN_EDIT if shared.get(s.id) else CAN_VIEW)
+            for s in secrets}

@@ -1,0 +1,83 @@
+"""Sharing: the owner gives other users Can view or Can edit on a secret, and takes it back."""
+from __future__ import annotations
+
+from peewee import fn
+
+from . import events
+from .accounts import acting_user, to_info
+from .errors import ValidationError
+from .models import Access, ApiSecret, User, db
+from .permissions import OWNER_ONLY, find_secret
+from .records import CAN_EDIT, CAN_VIEW, Actor, UserInfo
+
+
+def find_users(actor: Actor, text: str, limit: int = 10) -> list[UserInfo]:
+    """Active users other than the actor whose username or display name contains `text`."""
+    user = acting_user(actor)
+    term = (text or '').strip().lower()
+    query = User.select().where((User.is_active == True) & (User.id != user.id))  # noqa: E712
+    if term:
+        query = query.where(fn.LOWER(User.username).contains(term) | fn.LOWER(User.display_name).contains(term))
+    return [to_info(row) for row in query.order_by(fn.LOWER(User.display_name), User.id).limit(limit)]
+
+
+def share(actor: Actor, secret_ids: list[int], grants: dict[int, bool]) -> None:
+    """Give each user in `grants` access (True: Can edit) to every secret; the owner only; all or nothing."""
+    owner = acting_user(actor)
+    secrets = [find_secret(owner, secret_id, OWNER_ONLY)[0] for secret_id in dict.fromkeys(secret_ids)]
+    users = _grantees(owner, grants)
+    with db.atomic():
+        for secret in secrets:
+            for grantee in users:
+                _grant(actor, owner, secret, grantee, bool(grants[grantee.id]))
+
+
+def set_access(actor: Actor, secret_id: int, grants: dict[int, bool]) -> None:
+    """Make the secret's access exactly `grants`: add, change, and remove everyone not in it."""
+    owner = acting_user(actor)
+    secret, _ = find_secret(owner, secret_id, OWNER_ONLY)
+    users = _grantees(owner, grants)
+    with db.atomic():
+        for row in Access.select(Access, User).join(User).where(Access.secret == secret.id):
+            if row.user_id not in grants:
+                _revoke(actor, owner, secret, row)
+        for grantee in users:
+            _grant(actor, owner, secret, grantee, bool(grants[grantee.id]))
+
+
+def remove_access(actor: Actor, secret_id: int, user_id: int) -> None:
+    """Take a user's access away (owner only)."""
+    owner = acting_user(actor)
+    secret, _ = find_secret(owner, secret_id, OWNER_ONLY)
+    row = Access.select(Access, User).join(User).where((Access.secret == secret.id) & (Access.user == user_id)).first()
+    if row is not None:
+        with db.atomic():
+            _revoke(actor, owner, secret, row)
+
+
+def _grantees(owner: User, grants: dict[int, bool]) -> list[User]:
+    ids = [int(user_id) for user_id in grants]
+    if owner.id in ids:
+        raise ValidationError({'user': 'The owner always has access'})
+    users = list(User.select().where(User.id.in_(ids) & (User.is_active == True)))  # noqa: E712
+    if len(users) != len(set(ids)):
+        raise ValidationError({'user': 'Choose active users only'})
+    return users
+
+
+def _grant(actor: Actor, owner: User, secret: ApiSecret, grantee: User, can_edit: bool) -> None:
+    row = Access.get_or_none((Access.secret == secret.id) & (Access.user == grantee.id))
+    if row is not None and row.can_edit == can_edit:
+        return
+    if row is None:
+        Access.create(secret=secret.id, user=grantee.id, can_edit=can_edit)
+    else:
+        Access.update(can_edit=can_edit).where(Access.id == row.id).execute()
+    events.record(events.SHARING, actor, user=owner, item_type=events.API_SECRET, item_id=secret.id,
+                  item_name=f'{secret.name} → {grantee.username} ({CAN_EDIT if can_edit else CAN_VIEW})')
+
+
+def _revoke(actor: Actor, owner: User, secret: ApiSecret, row: Access) -> None:
+    Access.delete().where(Access.id == row.id).execute()
+    events.record(events.UNSHARING, actor, user=owner, item_type=events.API_SECRET, item_id=secret.id,
+                  item_name=f'{secret.name} → {row.user.username}')
