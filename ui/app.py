@@ -4,7 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from .frame import Shell
-from .pages import api_secret_details, api_secret_form, api_secrets_list, home, login, setup
+from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, home, login, setup
 
 
 def root() -> None:
@@ -18,6 +18,8 @@ def root() -> None:
         '/mysafe/api-secrets': api_secrets_list.create,
         '/mysafe/api-secrets/new': api_secret_form.create_new,
         '/mysafe/api-secrets/{secret_id}': api_secret_details.create,
+        '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
+        '/admin/users': admin_users.create,
     }, data={'shell': shell}).classes('w-full')
 
 

@@ -17,6 +17,7 @@ class Shell:
                 ui.tooltip('Grid Menu')
                 with ui.menu().props('aria-label="Modules"') as self.grid_menu:
                     _menu_link('MySafe', 'lock', '/mysafe')
+                    self.admin_link = _menu_link('Administration', 'admin_panel_settings', '/admin/users')
             self.grid_button = grid
             ui.label('MySafe').classes('text-h6 q-ml-sm')
             ui.space()
@@ -39,6 +40,7 @@ class Shell:
             return None
         self.user_button.text = user.display_name
         self.user_button.props['aria-label'] = f'User menu: {user.display_name}'
+        self.admin_link.set_visibility(user.is_admin)
         self.header.set_visibility(True)
         self.drawer.set_visibility(True)
         return user
@@ -55,11 +57,12 @@ class Shell:
         ui.navigate.to('/login')
 
 
-def _menu_link(label: str, icon: str, path: str) -> None:
-    with ui.menu_item(on_click=lambda: ui.navigate.to(path)):
+def _menu_link(label: str, icon: str, path: str) -> ui.menu_item:
+    with ui.menu_item(on_click=lambda: ui.navigate.to(path)) as item:
         with ui.row().classes('items-center no-wrap gap-2'):
             ui.icon(icon)
             ui.label(label)
+    return item
 
 
 def _side_link(label: str, icon: str, path: str) -> None:

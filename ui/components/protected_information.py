@@ -39,8 +39,15 @@ async def open_protected_information(secret_id: int, client_id: str | None = Non
         ui.notify(str(error), type='negative')
         return
 
+    show_protected_information(secret_id, client_id, client_secret)
+
+
+def show_protected_information(secret_id: int, client_id: str, client_secret: str, note: str = '') -> None:
+    """Show already revealed values; the dialog is deleted, not hidden, when it closes."""
     with ui.dialog().props('aria-label="Protected information"') as dialog, ui.card().classes('min-w-[24rem] max-w-2xl'):
         ui.label('Protected information').classes('text-h6').props('role=heading aria-level=2')
+        if note:
+            ui.label(note).classes('text-grey-9')
         _copyable_value('Client ID', client_id, secret_id, 'client_id')
         if client_secret:
             _copyable_value('Client secret', client_secret, secret_id, 'client_secret')

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from store import api_secrets
-from store.errors import NotAuthenticated, NotFound
-from store.records import ApiSecretDetails
+from store import api_secrets, history
+from store.errors import ConflictError, NotAuthenticated, NotFound, SecretDisabled
+from store.records import OWNER, ApiSecretDetails
 
 from .. import session
+from ..components.confirmation import confirm
 from ..components.display import not_found, page_heading, when
-from ..components.protected_information import open_protected_information
+from ..components.protected_information import open_protected_information, show_protected_information
+from ..components.secret_actions import can_edit, set_enabled
+from ..components.share_dialog import open_share_dialog
 from ..frame import Shell
 
 ACCESS_COLUMNS = [
@@ -21,33 +24,37 @@ ACCESS_COLUMNS = [
 def create(shell: Shell, secret_id: str) -> None:
     if shell.enter() is None:
         return
-    actor = session.actor()
-    try:
-        details = api_secrets.get_api_secret(actor, _as_id(secret_id))
-        access = api_secrets.access_list(actor, details.id)
-    except NotAuthenticated:
-        session.expired()
-        return
-    except NotFound:
-        not_found()
-        return
-    with ui.column().classes('w-full q-pa-md max-w-4xl'):
-        with ui.row().classes('items-center gap-2'):
-            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/mysafe/api-secrets')) \
-                .props('flat round aria-label="Back to API secrets"').tooltip('Back to API secrets')
-            page_heading('API secret details').classes('q-mb-none')
-        if not details.enabled:
-            ui.label('This API secret is disabled: it cannot be revealed or copied.') \
-                .classes('text-warning text-weight-medium')
-        _fields(details)
-        with ui.row().classes('q-mt-md'):
-            view = ui.button('View the information', icon='visibility',
-                             on_click=lambda: open_protected_information(details.id, details.client_id))
-            view.set_enabled(details.enabled)
-        ui.label('Users with access to information').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
-        ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=[
-            {'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access
-        ]).classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
+
+    @ui.refreshable
+    def content() -> None:
+        actor = session.actor()
+        try:
+            details = api_secrets.get_api_secret(actor, _as_id(secret_id))
+        except NotAuthenticated:
+            session.expired()
+            return
+        except NotFound:
+            not_found()
+            return
+        with ui.column().classes('w-full q-pa-md max-w-4xl'):
+            _heading(details)
+            _fields(details)
+            _buttons(details, content.refresh)
+            if can_edit(details.permission):
+                _history(details, content.refresh)
+            _access(details)
+
+    content()
+
+
+def _heading(details: ApiSecretDetails) -> None:
+    with ui.row().classes('items-center gap-2'):
+        ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/mysafe/api-secrets')) \
+            .props('flat round aria-label="Back to API secrets"').tooltip('Back to API secrets')
+        page_heading('API secret details').classes('q-mb-none')
+    if not details.enabled:
+        ui.label('This API secret is disabled: it cannot be revealed or copied.') \
+            .classes('text-negative text-weight-medium')
 
 
 def _fields(details: ApiSecretDetails) -> None:
@@ -63,6 +70,81 @@ def _fields(details: ApiSecretDetails) -> None:
                 ui.label(label)
             with ui.element('dd').classes('break-all whitespace-pre-wrap'):
                 ui.label(value)
+
+
+def _buttons(details: ApiSecretDetails, refresh) -> None:
+    with ui.row().classes('q-mt-md gap-2'):
+        view = ui.button('View the information', icon='visibility',
+                         on_click=lambda: open_protected_information(details.id, details.client_id))
+        view.set_enabled(details.enabled)
+        if can_edit(details.permission):
+            ui.button('Edit', icon='edit', on_click=lambda: ui.navigate.to(f'/mysafe/api-secrets/{details.id}/edit')) \
+                .props('outline')
+        if details.permission == OWNER:
+            ui.button('Share', icon='share', on_click=lambda: open_share_dialog([details.id], refresh)) \
+                .props('outline')
+        if can_edit(details.permission):
+            label, icon = ('Disable', 'block') if details.enabled else ('Enable', 'check_circle')
+            ui.button(label, icon=icon, on_click=lambda: set_enabled([details.id], not details.enabled, refresh)) \
+                .props('outline')
+
+
+def _history(details: ApiSecretDetails, refresh) -> None:
+    entries = history.list_history(session.actor(), details.id)
+    ui.label('Information history').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
+    if not entries:
+        ui.label('The client secret has not been changed yet.').classes('text-grey-9')
+        return
+    with ui.list().props('bordered separator').classes('w-full'):
+        for entry in entries:
+            with ui.item():
+                with ui.item_section():
+                    ui.label(f'Replaced {when(entry.replaced_at)} by {entry.replaced_by or "—"}')
+                    ui.label(f'Set {when(entry.set_at)} by {entry.set_by or "—"}').classes('text-caption text-grey-9')
+                with ui.item_section().props('side'):
+                    with ui.row().classes('gap-1'):
+                        ui.button('Reveal', icon='visibility',
+                                  on_click=lambda e=entry: _reveal_earlier(details, e.id, e.replaced_at)) \
+                            .props(f'flat dense no-caps aria-label="Reveal the value replaced {when(entry.replaced_at)}"')
+                        ui.button('Restore', icon='restore',
+                                  on_click=lambda e=entry: _restore(details, e.id, refresh)) \
+                            .props(f'flat dense no-caps aria-label="Restore the value replaced {when(entry.replaced_at)}"')
+
+
+async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_at) -> None:
+    try:
+        value = history.reveal_history_value(session.actor(), details.id, history_id)
+    except NotAuthenticated:
+        session.expired()
+        return
+    except (NotFound, SecretDisabled) as error:
+        ui.notify(str(error), type='negative')
+        return
+    show_protected_information(details.id, details.client_id, value,
+                               note=f'Earlier client secret, replaced {when(replaced_at)}')
+
+
+async def _restore(details: ApiSecretDetails, history_id: int, refresh) -> None:
+    if not await confirm('Are you sure you want to make this earlier client secret current again?'):
+        return
+    try:
+        history.restore_history_value(session.actor(), details.id, history_id, details.version)
+    except NotAuthenticated:
+        session.expired()
+        return
+    except (NotFound, ConflictError) as error:
+        ui.notify(str(error), type='negative')
+        return
+    ui.notify('API secret updated', type='positive')
+    refresh()
+
+
+def _access(details: ApiSecretDetails) -> None:
+    access = api_secrets.access_list(session.actor(), details.id)
+    ui.label('Users with access to information').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
+    ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=[
+        {'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access
+    ]).classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
 
 
 def _as_id(text: str) -> int:

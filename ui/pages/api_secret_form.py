@@ -1,14 +1,14 @@
-"""Add API secret (and, in a later issue, edit): every field validated by the store, messages at the field."""
+"""Add and edit an API secret: every field validated by the store, each message at its field."""
 from __future__ import annotations
 
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import NotAuthenticated, ValidationError
-from store.records import METHODS, ApiSecretInput
+from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, ValidationError
+from store.records import METHODS, ApiSecretDetails, ApiSecretInput
 
 from .. import session
-from ..components.display import page_heading
+from ..components.display import not_found, page_heading, when
 from ..components.forms import clear_errors, show_errors
 from ..frame import Shell
 
@@ -33,26 +33,81 @@ def create_new(shell: Shell) -> None:
             ui.notify('API secret saved', type='positive')
             ui.navigate.to(f'/mysafe/api-secrets/{secret_id}')
 
-        with ui.row().classes('q-mt-md'):
-            ui.button('Save', icon='save', on_click=save)
-            ui.button('Cancel', on_click=lambda: ui.navigate.to('/mysafe/api-secrets')).props('flat')
+        _buttons(save, '/mysafe/api-secrets')
 
 
-def _fields() -> dict:
-    def text(label: str, **kwargs) -> ui.input:
-        return ui.input(label, **kwargs).classes('w-full').props('autocomplete=off')
+def create_edit(shell: Shell, secret_id: str) -> None:
+    if shell.enter() is None:
+        return
+    try:
+        details = api_secrets.get_api_secret(session.actor(), int(secret_id))
+        if not details.can_edit:
+            raise NotFound()
+    except NotAuthenticated:
+        session.expired()
+        return
+    except (NotFound, ValueError):
+        not_found()
+        return
+    with ui.column().classes('w-full q-pa-md max-w-3xl'):
+        page_heading('Edit API secret')
+        ui.label(f'Created by {details.created_by or "—"} at {when(details.created_at)} · '
+                 f'last changed by {details.updated_by or "—"} at {when(details.updated_at)}') \
+            .classes('text-grey-9 q-mb-sm')
+        conflict = ui.label('').classes('text-negative text-weight-medium').props('role=alert')
+        fields = _fields(details)
+        version = {'value': details.version}
 
+        def save() -> None:
+            clear_errors(fields)
+            conflict.text = ''
+            try:
+                api_secrets.update_api_secret(session.actor(), details.id, _input(fields), version['value'])
+            except NotAuthenticated:
+                session.expired()
+                return
+            except ValidationError as error:
+                show_errors(fields, error)
+                return
+            except ConflictError as error:
+                conflict.text = str(error)
+                return
+            except (NotFound, Forbidden):
+                ui.notify('API secret not found', type='negative')
+                return
+            ui.notify('API secret updated', type='positive')
+            ui.navigate.to(f'/mysafe/api-secrets/{details.id}')
+
+        _buttons(save, f'/mysafe/api-secrets/{details.id}')
+
+
+def _fields(details: ApiSecretDetails | None = None) -> dict:
+    def text(label: str, value: str = '', **kwargs) -> ui.input:
+        return ui.input(label, value=value, **kwargs).classes('w-full').props('autocomplete=off')
+
+    secret_hint = 'Leave empty to keep the current client secret' if details else ''
     return {
-        'name': text('Name *').props('aria-required=true'),
-        'url': text('URL *', placeholder='https://api.example.com').props('aria-required=true type=url'),
-        'client_id': text('Client ID *').props('aria-required=true'),
+        'name': text('Name *', details.name if details else '').props('aria-required=true'),
+        'url': text('URL *', details.url if details else '', placeholder='https://api.example.com')
+        .props('aria-required=true type=url'),
+        'client_id': text('Client ID *', details.client_id if details else '').props('aria-required=true'),
+        # Never pre-filled: the current value stays on the server unless a new one is typed.
         'client_secret': text('Client secret', password=True, password_toggle_button=True)
-        .props('autocomplete=new-password'),
-        'identifier': text('Identifier').props('hint="Unique among your API secrets, e.g. stripe-prod"'),
-        'method': ui.select(list(METHODS), label='Method', value='GET').classes('w-full'),
-        'tags': text('Tags').props('hint="Comma-separated, e.g. payments, production"'),
-        'notes': ui.textarea('Notes').classes('w-full'),
+        .props(f'autocomplete=new-password hint="{secret_hint}"'),
+        'identifier': text('Identifier', details.identifier if details else '')
+        .props('hint="Unique among your API secrets, e.g. stripe-prod"'),
+        'method': ui.select(list(METHODS), label='Method', value=details.method if details else 'GET')
+        .classes('w-full'),
+        'tags': text('Tags', ', '.join(details.tags) if details else '')
+        .props('hint="Comma-separated, e.g. payments, production"'),
+        'notes': ui.textarea('Notes', value=details.notes if details else '').classes('w-full'),
     }
+
+
+def _buttons(save, cancel_path: str) -> None:
+    with ui.row().classes('q-mt-md'):
+        ui.button('Save', icon='save', on_click=save)
+        ui.button('Cancel', on_click=lambda: ui.navigate.to(cancel_path)).props('flat')
 
 
 def _input(fields: dict) -> ApiSecretInput:

@@ -5,10 +5,12 @@ from nicegui import ui
 
 from store import api_secrets
 from store.errors import NotAuthenticated
-from store.records import ApiSecretSummary, Page
+from store.records import OWNER, ApiSecretSummary, Page
 
 from .. import session
 from ..components.display import page_heading, when
+from ..components.secret_actions import can_edit, set_enabled
+from ..components.share_dialog import open_share_dialog
 from ..frame import Shell
 
 PER_PAGE = 30
@@ -29,6 +31,22 @@ ACTION_CELL = r'''
          @click="() => $parent.$emit('view', props.row)">
     <q-tooltip>View API secret</q-tooltip>
   </q-btn>
+  <q-btn v-if="props.row.can_edit" flat round dense icon="more_vert" aria-label="More actions">
+    <q-tooltip>More actions</q-tooltip>
+    <q-menu>
+      <q-list dense style="min-width: 8rem">
+        <q-item clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
+          <q-item-section>Edit</q-item-section>
+        </q-item>
+        <q-item v-if="props.row.is_owner" clickable v-close-popup @click="() => $parent.$emit('share', props.row)">
+          <q-item-section>Share</q-item-section>
+        </q-item>
+        <q-item clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
+          <q-item-section>{{ props.row.enabled ? 'Disable' : 'Enable' }}</q-item-section>
+        </q-item>
+      </q-list>
+    </q-menu>
+  </q-btn>
 </q-td>
 '''
 
@@ -38,15 +56,26 @@ def create(shell: Shell) -> None:
         return
     with ui.column().classes('w-full q-pa-md'):
         page_heading('API secrets')
-        with ui.row().classes('w-full items-center'):
-            ui.button('Update', icon='refresh', on_click=lambda: load(table.pagination)).props('flat')
+        with ui.row().classes('w-full items-center gap-2'):
+            ui.button('Update', icon='refresh', on_click=lambda: reload()).props('flat')
+            batch = [
+                ui.button('Disable', icon='block', on_click=lambda: set_enabled(_selected(table), False, reload)),
+                ui.button('Enable', icon='check_circle', on_click=lambda: set_enabled(_selected(table), True, reload)),
+                ui.button('Share', icon='share', on_click=lambda: open_share_dialog(_selected(table), reload)),
+            ]
+            for button in batch:
+                button.props('outline').disable()
             ui.space()
             ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
-        table = ui.table(columns=COLUMNS, rows=[], row_key='id', pagination={
+        table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'page': 1, 'rowsPerPage': PER_PAGE, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
-        }).classes('w-full').props('flat bordered :rows-per-page-options="[10, 30, 100]"')
+        }, on_select=lambda: [b.set_enabled(bool(table.selected)) for b in batch]) \
+            .classes('w-full').props('flat bordered :rows-per-page-options="[10, 30, 100]"')
         table.add_slot('body-cell-action', ACTION_CELL)
-        table.on('view', lambda event: ui.navigate.to(f'/mysafe/api-secrets/{int(event.args["id"])}'))
+        table.on('view', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}'))
+        table.on('edit', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}/edit'))
+        table.on('share', lambda e: open_share_dialog([int(e.args['id'])], reload))
+        table.on('toggle', lambda e: set_enabled([int(e.args['id'])], not e.args['enabled'], reload))
 
         def load(pagination: dict) -> None:
             try:
@@ -58,9 +87,19 @@ def create(shell: Shell) -> None:
                 session.expired()
                 return
             _show(table, page, pagination)
+            for button in batch:
+                button.set_enabled(bool(table.selected))
 
-        table.on('request', lambda event: load(event.args['pagination']))
+        def reload() -> None:
+            table.selected = []
+            load(table.pagination)
+
+        table.on('request', lambda e: load(e.args['pagination']))
         load(table.pagination)
+
+
+def _selected(table: ui.table) -> list[int]:
+    return [int(row['id']) for row in table.selected]
 
 
 def _show(table: ui.table, page: Page, pagination: dict) -> None:
@@ -73,5 +112,6 @@ def _row(item: ApiSecretSummary) -> dict:
     return {
         'id': item.id, 'name': item.name, 'url': item.url, 'tags': ', '.join(item.tags),
         'shared': 'Yes' if item.shared else 'No', 'owner': item.owner, 'last_use': when(item.last_used_at),
-        'status': 'Enabled' if item.enabled else 'Disabled',
+        'status': 'Enabled' if item.enabled else 'Disabled', 'enabled': item.enabled,
+        'can_edit': can_edit(item.permission), 'is_owner': item.permission == OWNER,
     }

@@ -10,6 +10,7 @@ from store.records import ApiSecretSummary
 from .. import session
 from ..components.display import page_heading
 from ..components.protected_information import open_protected_information
+from ..components.secret_actions import more_actions
 from ..frame import Shell
 
 HOME_LIMIT = 60
@@ -41,7 +42,7 @@ def create(shell: Shell) -> None:
                 return
             with ui.element('div').classes('w-full grid gap-4 grid-cols-[repeat(auto-fill,minmax(16rem,1fr))]'):
                 for item in page.items:
-                    _card(item)
+                    _card(item, cards.refresh)
             if page.total > len(page.items):
                 ui.label(f'Showing {len(page.items)} of {page.total}. Search to narrow down, or open ') \
                     .classes('text-grey-9')
@@ -50,7 +51,7 @@ def create(shell: Shell) -> None:
         cards()
 
 
-def _card(item: ApiSecretSummary) -> None:
+def _card(item: ApiSecretSummary, on_change) -> None:
     card = ui.card().classes('w-full')
     card.props.update({'role': 'article', 'aria-label': item.name})
     with card:
@@ -64,8 +65,11 @@ def _card(item: ApiSecretSummary) -> None:
                 ui.badge(tag).props('outline color=grey-9')
             if item.shared:
                 ui.badge('Shared').props('color=teal-9')
-        ui.button('View api secret', icon='visibility',
-                  on_click=lambda item=item: open_protected_information(item.id)).props('flat no-caps')
+        with ui.row().classes('w-full items-center'):
+            ui.button('View api secret', icon='visibility',
+                      on_click=lambda item=item: open_protected_information(item.id)).props('flat no-caps')
+            ui.space()
+            more_actions(item.id, item.permission, item.enabled, on_change)
 
 
 def _empty(searching: bool) -> None:

@@ -1,0 +1,53 @@
+"""Edit, Share, Disable and Enable, offered as the user's permission allows (the store checks again)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from store import api_secrets
+from store.errors import Forbidden, NotAuthenticated, NotFound
+from store.records import CAN_EDIT, OWNER
+
+from .. import session
+from .confirmation import confirm
+from .share_dialog import open_share_dialog
+
+
+def can_edit(permission: str) -> bool:
+    return permission in (OWNER, CAN_EDIT)
+
+
+def more_actions(secret_id: int, permission: str, enabled: bool, on_change: Callable[[], None]) -> None:
+    """The ⋮ button with Edit, Share, Disable / Enable as permitted; nothing when none is."""
+    if not can_edit(permission):
+        return
+    with ui.button(icon='more_vert').props('flat round dense aria-label="More actions"') as button:
+        ui.tooltip('More actions')
+        with ui.menu():
+            ui.menu_item('Edit', on_click=lambda: ui.navigate.to(f'/mysafe/api-secrets/{secret_id}/edit'))
+            if permission == OWNER:
+                ui.menu_item('Share', on_click=lambda: open_share_dialog([secret_id], on_change))
+            label = 'Disable' if enabled else 'Enable'
+            ui.menu_item(label, on_click=lambda: set_enabled([secret_id], not enabled, on_change))
+    return button
+
+
+async def set_enabled(secret_ids: list[int], enabled: bool, on_change: Callable[[], None]) -> None:
+    """Ask once, then disable or enable every secret in `secret_ids`."""
+    verb = 'enable' if enabled else 'disable'
+    question = (f'Are you sure you want to {verb} the record: {secret_ids[0]}?' if len(secret_ids) == 1 else
+                f'Are you sure you want to {verb} the {len(secret_ids)} records selected?')
+    if not await confirm(question):
+        return
+    try:
+        api_secrets.set_enabled(session.actor(), secret_ids, enabled)
+    except NotAuthenticated:
+        session.expired()
+        return
+    except (NotFound, Forbidden):
+        ui.notify('You may not change every selected API secret: nothing was changed', type='negative')
+        return
+    noun = 'API secret' if len(secret_ids) == 1 else f'{len(secret_ids)} API secrets'
+    ui.notify(f'{noun} {verb}d successfully', type='positive')
+    on_change()
