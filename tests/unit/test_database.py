@@ -1,0 +1,99 @@
+"""Opening the database: the URL, the schema, restarts, and the constraints the database itself keeps."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from peewee import IntegrityError
+
+from store import api_secrets, config, database, runtime
+from store.errors import ConfigError, StartupError, ValidationError
+from store.models import MODELS, Access, ApiSecret, KeyCheck, User, db
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_importing_the_store_connects_to_nothing_and_writes_nothing(tmp_path):
+    code = ('import store.accounts, store.api_secrets, store.runtime, store.database, store.sharing\n'
+            'from store.models import db\n'
+            'assert db.obj is None, "connected at import time"\n')
+    subprocess.run([sys.executable, '-c', code], cwd=tmp_path, check=True, env={'PYTHONPATH': str(REPO)})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_services_refuse_to_run_before_start_up():
+    runtime.stop()
+    with pytest.raises(StartupError, match='not been started'):
+        runtime.keyring()
+
+
+def test_start_up_creates_every_table_and_records_the_key_once(store_backend):
+    keyring = store_backend.start()
+    assert all(db.table_exists(model._meta.table_name) for model in MODELS)
+    assert [row.key_id for row in KeyCheck.select()] == [keyring.key_id]
+    assert store_backend.start().key_id == keyring.key_id
+    assert KeyCheck.select().count() == 1
+
+
+def test_data_survives_a_restart(started_store, make_actor, add_secret):
+    alice = make_actor('alice')
+    secret_id = add_secret(alice, name='Stripe', client_secret='sk_live_restart')
+    started_store.start()
+    assert [item.name for item in api_secrets.list_api_secrets(alice).items] == ['Stripe']
+    assert api_secrets.reveal_client_secret(alice, secret_id) == 'sk_live_restart'
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
+    runtime.stop()
+    try:
+        runtime.start(config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path / 'nested' / 'data')}))
+        assert db.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
+        assert db.execute_sql('PRAGMA foreign_keys').fetchone()[0] == 1
+        assert (tmp_path / 'nested' / 'data' / 'mysafe.db').exists()
+    finally:
+        runtime.stop()
+
+
+def test_the_database_refuses_access_to_a_secret_that_does_not_exist(started_store, make_actor):
+    alice = make_actor('alice')
+    with pytest.raises(IntegrityError), db.atomic():
+        Access.create(secret=999, user=alice.user_id)
+    assert Access.select().count() == 0
+
+
+def test_the_database_itself_refuses_a_duplicate_identifier(started_store, make_actor, add_secret, monkeypatch):
+    alice = make_actor('alice')
+    add_secret(alice, identifier='stripe-prod')
+    # Two saves racing past the service's own check: the unique index still refuses the second.
+    monkeypatch.setattr(api_secrets, '_check_identifier_free', lambda *args, **kwargs: None)
+    with pytest.raises(ValidationError) as refused:
+        add_secret(alice, identifier='stripe-prod')
+    assert refused.value.errors == {'identifier': api_secrets.DUPLICATE_IDENTIFIER}
+    assert ApiSecret.select().count() == 1
+
+
+def test_usernames_are_unique_ignoring_case_in_the_database_too(started_store, make_user):
+    make_user('alice')
+    with pytest.raises(IntegrityError), db.atomic():
+        User.create(username='ALICE', username_key='alice', display_name='A', password_hash='x')
+
+
+def test_an_unknown_database_url_is_a_config_error():
+    with pytest.raises(ConfigError, match='MYSAFE_DATABASE_URL must start with sqlite:/// or postgresql://'):
+        config.load_settings({'MYSAFE_DATABASE_URL': 'mysql://root@localhost/mysafe'})
+
+
+def test_an_unreachable_postgresql_is_a_config_error_without_the_password():
+    runtime.stop()
+    with pytest.raises(ConfigError, match='Cannot open the database') as refused:
+        database.open_database('postgresql://mysafe:hunter2@127.0.0.1:1/mysafe')
+    assert 'hunter2' not in str(refused.value)
+    assert 'postgresql://mysafe:***@127.0.0.1:1/mysafe' in str(refused.value)
+
+
+@pytest.mark.parametrize('variable, value', [('MYSAFE_PORT', 'http'), ('MYSAFE_PORT', '70000')])
+def test_an_unusable_port_is_a_config_error_naming_the_variable(variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        config.load_settings({variable: value})
