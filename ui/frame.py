@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from nicegui import context, ui
 
+from store import accounts
+from store.errors import NotAuthenticated
 from store.records import UserInfo
 
 from . import session
@@ -50,8 +52,10 @@ class Shell:
         self.drawer.set_visibility(False)
 
     def _log_out(self) -> None:
-        from store import accounts
-        accounts.log_out(session.actor())
+        try:
+            accounts.log_out(session.actor())
+        except NotAuthenticated:
+            pass  # the session had already ended: logging out is what the user wants anyway
         session.end()
         self.hide()
         ui.navigate.to('/login')

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from nicegui import app, context
 
 from store import accounts
+from store.errors import NotAuthenticated
 from store.records import Actor, UserInfo
 
 IDLE_TIMEOUT = 30 * 60
@@ -25,24 +26,34 @@ def end() -> None:
 
 def current_user() -> UserInfo | None:
     """The logged-in, still active user; ends the session when it has timed out or the user is gone."""
-    data = app.storage.user
-    user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
-    if user_id is None:
-        return None
-    now = time.time()
-    user = None
-    if now - seen_at <= IDLE_TIMEOUT and now - login_at <= ABSOLUTE_TIMEOUT:
-        user = accounts.active_user(user_id)
+    user_id = _live_user_id()
+    user = accounts.active_user(user_id) if user_id is not None else None
     if user is None:
         end()
-        return None
-    data['seen_at'] = now
     return user
 
 
 def actor() -> Actor:
-    """The acting user for a store call, with where the request comes from (for the audit trail)."""
-    return Actor(user_id=int(app.storage.user.get('user_id') or 0), ip=client_ip(), user_agent=user_agent())
+    """The acting user for a store call, with where the request comes from (for the audit trail).
+
+    Raises NotAuthenticated when the session has timed out; the store then checks the user is active.
+    """
+    user_id = _live_user_id()
+    if user_id is None:
+        end()
+        raise NotAuthenticated()
+    return Actor(user_id=user_id, ip=client_ip(), user_agent=user_agent())
+
+
+def _live_user_id() -> int | None:
+    """The session's user id while within the idle and absolute timeouts (and marks it seen)."""
+    data = app.storage.user
+    user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
+    now = time.time()
+    if user_id is None or now - seen_at > IDLE_TIMEOUT or now - login_at > ABSOLUTE_TIMEOUT:
+        return None
+    data['seen_at'] = now
+    return int(user_id)
 
 
 def client_ip() -> str:

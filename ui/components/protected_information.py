@@ -27,8 +27,8 @@ _COPY_JS = '''
 
 async def open_protected_information(secret_id: int, client_id: str | None = None) -> None:
     """Reveal the client secret of `secret_id` in a dialog; the reveal is recorded by the store."""
-    actor = session.actor()
     try:
+        actor = session.actor()
         client_secret = api_secrets.reveal_client_secret(actor, secret_id)
         if client_id is None:
             client_id = api_secrets.get_api_secret(actor, secret_id).client_id

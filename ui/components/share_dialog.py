@@ -17,9 +17,9 @@ PICKER_LIMIT = 500
 
 def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None = None) -> None:
     """Share one secret (the dialog shows and edits its current access) or several (grants are added)."""
-    actor = session.actor()
     single = len(secret_ids) == 1
     try:
+        actor = session.actor()
         people = {entry.user_id: {'name': f'{entry.display_name} ({entry.username})', 'can_edit':
                                   entry.permission == CAN_EDIT}
                   for entry in api_secrets.access_list(actor, secret_ids[0]) if entry.permission != OWNER} \

@@ -5,7 +5,7 @@ from nicegui import ui
 
 from store import api_secrets, history
 from store.errors import ConflictError, NotAuthenticated, NotFound, SecretDisabled
-from store.records import OWNER, ApiSecretDetails
+from store.records import OWNER, AccessEntry, ApiSecretDetails, HistoryEntry
 
 from .. import session
 from ..components.confirmation import confirm
@@ -27,9 +27,11 @@ def create(shell: Shell, secret_id: str) -> None:
 
     @ui.refreshable
     def content() -> None:
-        actor = session.actor()
         try:
+            actor = session.actor()
             details = api_secrets.get_api_secret(actor, _as_id(secret_id))
+            entries = history.list_history(actor, details.id) if can_edit(details.permission) else None
+            access = api_secrets.access_list(actor, details.id)
         except NotAuthenticated:
             session.expired()
             return
@@ -40,9 +42,9 @@ def create(shell: Shell, secret_id: str) -> None:
             _heading(details)
             _fields(details)
             _buttons(details, content.refresh)
-            if can_edit(details.permission):
-                _history(details, content.refresh)
-            _access(details)
+            if entries is not None:
+                _history(details, entries, content.refresh)
+            _access(access)
 
     content()
 
@@ -89,8 +91,7 @@ def _buttons(details: ApiSecretDetails, refresh) -> None:
                 .props('outline')
 
 
-def _history(details: ApiSecretDetails, refresh) -> None:
-    entries = history.list_history(session.actor(), details.id)
+def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) -> None:
     ui.label('Information history').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
     if not entries:
         ui.label('The client secret has not been changed yet.').classes('text-grey-9')
@@ -139,8 +140,7 @@ async def _restore(details: ApiSecretDetails, history_id: int, refresh) -> None:
     refresh()
 
 
-def _access(details: ApiSecretDetails) -> None:
-    access = api_secrets.access_list(session.actor(), details.id)
+def _access(access: list[AccessEntry]) -> None:
     ui.label('Users with access to information').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
     ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=[
         {'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access
