@@ -124,7 +124,8 @@ def _seed(count: int, users: int) -> list[Actor]:
               for secret in ApiSecret.select(ApiSecret.id, ApiSecret.owner).where(ApiSecret.id != first)]
     with db.atomic():
         for start in range(0, len(shares), 5000):
-            Access.insert_many(shares[start:start + 5000], fields=[Access.secret, Access.user, Access.can_edit]).execute()
+            Access.insert_many(shares[start:start + 5000],
+                               fields=[Access.secret, Access.user, Access.can_edit]).execute()
     return actors
 
 

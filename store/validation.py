@@ -102,7 +102,8 @@ def validate_username(value: str) -> str:
     if not value:
         raise ValueError('Username is required')
     if not _USERNAME.match(value):
-        raise ValueError('Username: 1-64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit')
+        raise ValueError('Username: 1-64 letters, digits, dots, dashes, underscores or @, '
+                         'starting with a letter or digit')
     return value
 
 

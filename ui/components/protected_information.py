@@ -4,9 +4,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import NotAuthenticated, NotFound, SecretDisabled
 
 from .. import session
+from .store_call import FAILED, attempt
 
 # Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS.
 _COPY_JS = '''
@@ -27,24 +27,21 @@ _COPY_JS = '''
 
 async def open_protected_information(secret_id: int, client_id: str | None = None) -> None:
     """Reveal the client secret of `secret_id` in a dialog; the reveal is recorded by the store."""
-    try:
+    def reveal() -> tuple[str, str]:
         actor = session.actor()
-        client_secret = api_secrets.reveal_client_secret(actor, secret_id)
-        if client_id is None:
-            client_id = api_secrets.get_api_secret(actor, secret_id).client_id
-    except NotAuthenticated:
-        session.expired()
-        return
-    except (NotFound, SecretDisabled) as error:
-        ui.notify(str(error), type='negative')
-        return
+        value = api_secrets.reveal_client_secret(actor, secret_id)
+        return value, client_id if client_id is not None else api_secrets.get_api_secret(actor, secret_id).client_id
 
-    show_protected_information(secret_id, client_id, client_secret)
+    revealed = attempt(reveal)
+    if revealed is not FAILED:
+        client_secret, shown_client_id = revealed
+        show_protected_information(secret_id, shown_client_id, client_secret)
 
 
 def show_protected_information(secret_id: int, client_id: str, client_secret: str, note: str = '') -> None:
     """Show already revealed values; the dialog is deleted, not hidden, when it closes."""
-    with ui.dialog().props('aria-label="Protected information"') as dialog, ui.card().classes('min-w-[24rem] max-w-2xl'):
+    with ui.dialog().props('aria-label="Protected information"') as dialog, \
+            ui.card().classes('min-w-[24rem] max-w-2xl'):
         ui.label('Protected information').classes('text-h6').props('role=heading aria-level=2')
         if note:
             ui.label(note).classes('text-grey-9')
@@ -71,15 +68,8 @@ def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
             if not copied:
                 ui.notify('Copying failed: select the text and copy it yourself', type='warning')
                 return
-            try:
-                api_secrets.record_copy(session.actor(), secret_id, field)
-            except NotAuthenticated:
-                session.expired()
-                return
-            except (NotFound, SecretDisabled) as error:
-                ui.notify(str(error), type='negative')
-                return
-            ui.notify(f'{label} copied', type='positive')
+            if attempt(lambda: api_secrets.record_copy(session.actor(), secret_id, field)) is not FAILED:
+                ui.notify(f'{label} copied', type='positive')
 
         ui.button('Copy', icon='content_copy', on_click=copy).props(f'flat dense aria-label="Copy {label}"') \
             .tooltip(f'Copy {label}')

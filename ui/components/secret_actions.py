@@ -6,12 +6,12 @@ from collections.abc import Callable
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import Forbidden, NotAuthenticated, NotFound
 from store.records import CAN_EDIT, OWNER
 
 from .. import session
 from .confirmation import confirm
 from .share_dialog import open_share_dialog
+from .store_call import FAILED, attempt
 
 
 def can_edit(permission: str) -> bool:
@@ -40,13 +40,7 @@ async def set_enabled(secret_ids: list[int], enabled: bool, on_change: Callable[
                 f'Are you sure you want to {verb} the {len(secret_ids)} records selected?')
     if not await confirm(question):
         return
-    try:
-        api_secrets.set_enabled(session.actor(), secret_ids, enabled)
-    except NotAuthenticated:
-        session.expired()
-        return
-    except (NotFound, Forbidden):
-        ui.notify('You may not change every selected API secret: nothing was changed', type='negative')
+    if attempt(lambda: api_secrets.set_enabled(session.actor(), secret_ids, enabled)) is FAILED:
         return
     noun = 'API secret' if len(secret_ids) == 1 else f'{len(secret_ids)} API secrets'
     ui.notify(f'{noun} {verb}d successfully', type='positive')

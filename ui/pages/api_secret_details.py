@@ -4,7 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets, history
-from store.errors import ConflictError, NotAuthenticated, NotFound, SecretDisabled
+from store.errors import NotAuthenticated, NotFound
 from store.records import OWNER, AccessEntry, ApiSecretDetails, HistoryEntry
 
 from .. import session
@@ -13,6 +13,7 @@ from ..components.display import not_found, page_heading, when
 from ..components.protected_information import open_protected_information, show_protected_information
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
+from ..components.store_call import FAILED, attempt
 from ..frame import Shell
 
 ACCESS_COLUMNS = [
@@ -103,23 +104,18 @@ def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) ->
                     ui.label(f'Replaced {when(entry.replaced_at)} by {entry.replaced_by or "—"}')
                     ui.label(f'Set {when(entry.set_at)} by {entry.set_by or "—"}').classes('text-caption text-grey-9')
                 with ui.item_section().props('side'):
+                    which = f'the value replaced {when(entry.replaced_at)}'
                     with ui.row().classes('gap-1'):
                         ui.button('Reveal', icon='visibility',
                                   on_click=lambda e=entry: _reveal_earlier(details, e.id, e.replaced_at)) \
-                            .props(f'flat dense no-caps aria-label="Reveal the value replaced {when(entry.replaced_at)}"')
-                        ui.button('Restore', icon='restore',
-                                  on_click=lambda e=entry: _restore(details, e.id, refresh)) \
-                            .props(f'flat dense no-caps aria-label="Restore the value replaced {when(entry.replaced_at)}"')
+                            .props('flat dense no-caps').props.update({'aria-label': f'Reveal {which}'})
+                        ui.button('Restore', icon='restore', on_click=lambda e=entry: _restore(details, e.id, refresh)) \
+                            .props('flat dense no-caps').props.update({'aria-label': f'Restore {which}'})
 
 
 async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_at) -> None:
-    try:
-        value = history.reveal_history_value(session.actor(), details.id, history_id)
-    except NotAuthenticated:
-        session.expired()
-        return
-    except (NotFound, SecretDisabled) as error:
-        ui.notify(str(error), type='negative')
+    value = attempt(lambda: history.reveal_history_value(session.actor(), details.id, history_id))
+    if value is FAILED:
         return
     show_protected_information(details.id, details.client_id, value,
                                note=f'Earlier client secret, replaced {when(replaced_at)}')
@@ -128,13 +124,8 @@ async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_a
 async def _restore(details: ApiSecretDetails, history_id: int, refresh) -> None:
     if not await confirm('Are you sure you want to make this earlier client secret current again?'):
         return
-    try:
-        history.restore_history_value(session.actor(), details.id, history_id, details.version)
-    except NotAuthenticated:
-        session.expired()
-        return
-    except (NotFound, ConflictError) as error:
-        ui.notify(str(error), type='negative')
+    if attempt(lambda: history.restore_history_value(session.actor(), details.id, history_id,
+                                                     details.version)) is FAILED:
         return
     ui.notify('API secret updated', type='positive')
     refresh()

@@ -1,0 +1,26 @@
+"""One way to call a store service from an event handler and show what it refuses."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from nicegui import ui
+
+from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, SecretDisabled
+
+from .. import session
+
+T = TypeVar('T')
+FAILED = object()
+REFUSALS = (NotFound, Forbidden, SecretDisabled, ConflictError)
+
+
+def attempt(action: Callable[[], T]) -> T | object:
+    """The action's result, or FAILED after ending an expired session or showing the refusal as a notice."""
+    try:
+        return action()
+    except NotAuthenticated:
+        session.expired()
+    except REFUSALS as error:
+        ui.notify(str(error), type='negative')
+    return FAILED
