@@ -109,7 +109,8 @@ def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) ->
                         ui.button('Reveal', icon='visibility',
                                   on_click=lambda e=entry: _reveal_earlier(details, e.id, e.replaced_at)) \
                             .props('flat dense no-caps').props.update({'aria-label': f'Reveal {which}'})
-                        ui.button('Restore', icon='restore', on_click=lambda e=entry: _restore(details, e.id, refresh)) \
+                        ui.button('Restore', icon='restore',
+                                  on_click=lambda e=entry: _restore(details, e.id, refresh)) \
                             .props('flat dense no-caps').props.update({'aria-label': f'Restore {which}'})
 
 
