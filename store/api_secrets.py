@@ -20,7 +20,8 @@ HISTORY_TABLE = 'client_secret_history'
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 MAX_PER_PAGE = 500
 SORTS = {
-    'id': ApiSecret.id, 'name': ApiSecret.name, 'url': ApiSecret.url, 'owner': User.display_name,
+    'id': ApiSecret.id, 'name': fn.LOWER(ApiSecret.name), 'url': fn.LOWER(ApiSecret.url),
+    'owner': fn.LOWER(User.display_name),
     'last_use': ApiSecret.last_used_at, 'status': ApiSecret.enabled,
 }
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
@@ -38,7 +39,7 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         query = query.where(fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
                             fn.LOWER(ApiSecret.tags).contains(term))
     total = query.count()
-    column = SORTS.get(sort, ApiSecret.name)
+    column = SORTS.get(sort, SORTS['name'])
     order = [column.desc(nulls='LAST') if descending else column.asc(nulls='LAST'), ApiSecret.id]
     page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
     rows = list(query.order_by(*order).paginate(page, per_page))
