@@ -19,11 +19,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import Page, expect, sync_playwright
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
+sys.path.insert(0, str(ROOT))  # the store, for seeding
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync',
                  '--no-first-run', '--disable-dev-shm-usage']

@@ -1,0 +1,174 @@
+"""What the browser tests share: the app server as a subprocess, seed data, and the steps a person repeats.
+
+The server is the real `main.py` on a free port with a data dir of its own. It is started without
+PYTEST_CURRENT_TEST in its environment: NiceGUI would otherwise believe it runs under its own screen test.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = 'correct horse battery staple'
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync',
+                 '--no-first-run', '--disable-dev-shm-usage']
+VIEWPORT = {'width': 1280, 'height': 800}
+START_TIMEOUT = 20.0
+
+
+@dataclass
+class SeededSecret:
+    """An API secret as the seed wrote it; `id` is filled in once it is stored."""
+    name: str
+    url: str
+    client_id: str
+    identifier: str
+    method: str
+    tags: str
+    notes: str
+    client_secret: str = field(default_factory=lambda: f'sk_live_{secrets.token_hex(16)}')
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What the default server holds: its owner and API secrets, by the names the tests use."""
+    owner: str
+    owner_display_name: str
+    stripe: SeededSecret
+    twilio: SeededSecret
+    github: SeededSecret
+
+    @property
+    def secrets(self) -> list[SeededSecret]:
+        return [self.stripe, self.twilio, self.github]
+
+
+@dataclass
+class Server:
+    """A running MySafe server; `stop()` ends it (and is safe to call twice)."""
+    data_dir: Path
+    port: int
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f'http://127.0.0.1:{self.port}'
+
+    def environ(self) -> dict[str, str]:
+        env = {name: value for name, value in os.environ.items()
+               if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
+        env.update(MYSAFE_DATA_DIR=str(self.data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(self.port))
+        return env
+
+    def start(self) -> Server:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.data_dir / 'server.log'
+        with open(self.log_path, 'wb') as log:
+            self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.environ(),
+                                            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f'the server exited with {self.process.returncode}:\n{self.log()}')
+            try:
+                with urllib.request.urlopen(f'{self.url}/login', timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f'the server did not answer within {START_TIMEOUT} s:\n{self.log()}')
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors='replace') if self.log_path and self.log_path.exists() else ''
+
+    def create_user(self, name: str, *, admin: bool = False, password: str = PASSWORD, exist_ok: bool = False) -> None:
+        """Add a user with the command line, as an operator would (the server may be running)."""
+        command = [sys.executable, 'main.py', 'create-user', name, '--password-stdin'] + (['--admin'] if admin else [])
+        result = subprocess.run(command, check=False, cwd=ROOT, env=self.environ(), input=f'{password}\n', capture_output=True,
+                                text=True, timeout=30)
+        if result.returncode != 0 and not (exist_ok and 'already taken' in result.stderr):
+            raise RuntimeError(f'create-user {name} failed ({result.returncode}): {result.stderr}')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def seed(data_dir: Path, owner: str, display_name: str, items: list[SeededSecret]) -> None:
+    """Create the owner and their API secrets through the store, before the server opens the database."""
+    from store import accounts, api_secrets, config, runtime
+    from store.records import Actor, ApiSecretInput
+
+    runtime.start(config.load_settings({'MYSAFE_DATA_DIR': str(data_dir)}))
+    try:
+        user = accounts.create_user(owner, PASSWORD, display_name=display_name, is_admin=True)
+        actor = Actor(user.id, ip='127.0.0.1', user_agent='e2e seed')
+        for item in items:
+            item.id = api_secrets.create_api_secret(actor, ApiSecretInput(
+                name=item.name, url=item.url, client_id=item.client_id, client_secret=item.client_secret,
+                identifier=item.identifier, method=item.method, tags=item.tags, notes=item.notes))
+    finally:
+        runtime.stop()
+
+
+# --- steps a person takes --------------------------------------------------------------------------
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in the log-in form that is on screen and submit it."""
+    expect(page.get_by_role('button', name='Log in')).to_be_visible()
+    page.get_by_role('textbox', name='Username').fill(username)
+    page.get_by_role('textbox', name='Password').fill(password)
+    page.get_by_role('button', name='Log in').click()
+
+
+def open_and_log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto('/login')
+    log_in(page, username, password)
+    expect(page).to_have_url(re.compile(r'/mysafe$'))
+
+
+def field_value(page: Page, label: str) -> Locator:
+    """The value next to a label on the details page (a <dt>/<dd> pair)."""
+    return page.locator('main dl').locator(f'xpath=./dt[normalize-space()="{label}"]/following-sibling::dd[1]')
+
+
+def side_menu_item(page: Page, text: str) -> Locator:
+    # The item's text also holds its icon's ligature name ("vpn_key"), so match the label inside it.
+    return page.get_by_role('complementary').get_by_role('listitem').filter(
+        has=page.get_by_text(text, exact=True))
+
+
+def table_row(page: Page, name: str) -> Locator:
+    """The row of the API secrets table whose Name cell reads exactly `name`."""
+    return page.get_by_role('row').filter(has=page.get_by_role('cell', name=name, exact=True))
+
+
+def protected_information(page: Page) -> Locator:
+    return page.get_by_role('dialog').filter(has=page.get_by_role('heading', name='Protected information'))
