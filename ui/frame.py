@@ -26,11 +26,12 @@ class Shell:
             with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
                 with ui.menu():
                     ui.menu_item('Log out', on_click=self._log_out)
-        with ui.left_drawer(value=True, bordered=True).props('width=220 aria-label="MySafe menu"') as self.drawer:
-            ui.label('MySafe').classes('text-overline q-px-md q-pt-md')
-            with ui.list().props('padding').classes('w-full'):
-                _side_link('Home', 'home', '/mysafe')
-                _side_link('API secrets', 'vpn_key', '/mysafe/api-secrets')
+        with ui.left_drawer(value=True, bordered=True).props('width=220') as self.drawer:
+            with ui.element('nav').props('aria-label="MySafe menu"').classes('w-full'):
+                ui.label('MySafe').classes('text-overline q-px-md q-pt-md')
+                with ui.list().props('padding').classes('w-full'):
+                    self.side_links = {path: _side_link(label, icon, path) for label, icon, path in (
+                        ('Home', 'home', '/mysafe'), ('API secrets', 'vpn_key', '/mysafe/api-secrets'))}
         self.hide()
 
     def enter(self) -> UserInfo | None:
@@ -43,6 +44,9 @@ class Shell:
         self.user_button.text = user.display_name
         self.user_button.props['aria-label'] = f'User menu: {user.display_name}'
         self.admin_link.set_visibility(user.is_admin)
+        current = context.client.sub_pages_router.current_path.split('?')[0]
+        for path, link in self.side_links.items():
+            link.props['aria-current'] = 'page' if current == path else None
         self.header.set_visibility(True)
         self.drawer.set_visibility(True)
         return user
@@ -69,9 +73,11 @@ def _menu_link(label: str, icon: str, path: str) -> ui.menu_item:
     return item
 
 
-def _side_link(label: str, icon: str, path: str) -> None:
-    with ui.item(on_click=lambda: ui.navigate.to(path)).props('clickable'):
+def _side_link(label: str, icon: str, path: str) -> ui.item:
+    # A real link: the single-page router follows it, and it can be opened in a new tab.
+    with ui.item().props(f'clickable tag=a href={path}') as item:
         with ui.item_section().props('avatar'):
             ui.icon(icon)
         with ui.item_section():
             ui.label(label)
+    return item
