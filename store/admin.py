@@ -52,9 +52,10 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
     user = _user(user_id)
     with db.atomic():
         if not active and user.is_admin and user.is_active:
-            others = User.select().where((User.is_admin == True) & (User.is_active == True)  # noqa: E712
-                                         & (User.id != user.id)).count()
-            if others == 0:
+            admins = User.select(User.id).where((User.is_admin == True) & (User.is_active == True))  # noqa: E712
+            if db.obj.for_update:
+                admins = admins.for_update()  # two admins deactivating each other at once: one waits
+            if not [row for row in admins if row.id != user.id]:
                 raise ValidationError({'user': 'The last active administrator cannot be deactivated'})
         User.update(is_active=active).where(User.id == user.id).execute()
         events.record(events.ACTIVATION if active else events.DISABLING, actor, user=admin, item_type=events.USER,

@@ -125,7 +125,7 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
             updated = (ApiSecret.update(**changes)
                        .where((ApiSecret.id == secret.id) & (ApiSecret.version == int(expected_version))).execute())
             if updated != 1:
-                raise _conflict(secret.id)
+                raise conflict_error(secret.id)
             events.record(events.CHANGE, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                           item_name=cleaned['name'])
     except IntegrityError:
@@ -199,7 +199,7 @@ def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_la
                       item_name=f'{secret.name} ({field_label})')
 
 
-def _conflict(secret_id: int) -> ConflictError:
+def conflict_error(secret_id: int) -> ConflictError:
     current = ApiSecret.get_by_id(secret_id)
     who = name_of(current.updated_by_id) or 'someone'
     return ConflictError(f'{who} changed this API secret at {current.updated_at:%Y-%m-%d %H:%M:%S} UTC, '

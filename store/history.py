@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from . import events
 from .accounts import acting_user
-from .api_secrets import HISTORY_TABLE, TABLE, decrypt_value, encrypt_value, keep_in_history, mark_used, name_of
-from .errors import ConflictError, NotFound, SecretDisabled
+from .api_secrets import (HISTORY_TABLE, TABLE, conflict_error, decrypt_value, encrypt_value, keep_in_history,
+                          mark_used, name_of)
+from .errors import NotFound, SecretDisabled
 from .models import ApiSecret, ClientSecretHistory, db, utcnow
 from .permissions import EDITORS, find_secret
 from .records import Actor, HistoryEntry
@@ -45,7 +46,7 @@ def restore_history_value(actor: Actor, secret_id: int, history_id: int, expecte
                                     version=ApiSecret.version + 1)
                    .where((ApiSecret.id == secret.id) & (ApiSecret.version == int(expected_version))).execute())
         if updated != 1:
-            raise ConflictError('Someone changed this API secret after you opened it. Reload and try again.')
+            raise conflict_error(secret.id)
         events.record(events.CHANGE, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                       item_name=f'{secret.name} (restored Client secret)')
 

@@ -14,7 +14,9 @@ def visible_to(user: User):
     """The query of every API secret `user` may see: their own and those shared with them."""
     # A union of two indexed look-ups: `owner = ? OR id IN (...)` would scan the whole table.
     owned = ApiSecret.select(ApiSecret.id).where(ApiSecret.owner == user.id)
-    shared = Access.select(Access.secret).where(Access.user == user.id)
+    # A disabled secret stays listed only for those who may enable it (SPEC section 3).
+    shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
+              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True))))  # noqa: E712
     return (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
             .where(ApiSecret.id.in_(owned | shared)))
 
@@ -23,7 +25,8 @@ def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVE
                 ) -> tuple[ApiSecret, str]:
     """The secret and the user's permission on it.
 
-    NotFound when it does not exist or the user has no access (the two are indistinguishable);
+    NotFound when it does not exist or the user has no access (the two are indistinguishable), and
+    for a viewer of a disabled secret;
     Forbidden when the user may see it but their permission is not in `allowed`.
     """
     try:
@@ -35,7 +38,7 @@ def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVE
     secret = (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
               .where(ApiSecret.id == secret_id).first())
     permission = permission_of(user, secret) if secret else None
-    if permission is None:
+    if permission is None or (permission == CAN_VIEW and not secret.enabled):
         raise NotFound()
     if permission not in allowed:
         raise Forbidden('You do not have permission to do this')

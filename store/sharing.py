@@ -36,7 +36,11 @@ def set_access(actor: Actor, secret_id: int, grants: dict[int, bool]) -> None:
     """Make the secret's access exactly `grants`: add, change, and remove everyone not in it."""
     owner = acting_user(actor)
     secret, _ = find_secret(owner, secret_id, OWNER_ONLY)
-    users = _grantees(owner, grants)
+    current = {row.user_id: row.can_edit for row in Access.select().where(Access.secret == secret.id)}
+    # Only new or changed grants are checked: a user deactivated since keeps what they had.
+    users = _grantees(owner, {user_id: can_edit for user_id, can_edit in grants.items()
+                              if current.get(int(user_id)) != bool(can_edit)})
+    grants = {int(user_id): can_edit for user_id, can_edit in grants.items()}
     with db.atomic():
         for row in Access.select(Access, User).join(User).where(Access.secret == secret.id):
             if row.user_id not in grants:

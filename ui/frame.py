@@ -26,7 +26,7 @@ class Shell:
             with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
                 with ui.menu():
                     ui.menu_item('Log out', on_click=self._log_out)
-        with ui.left_drawer(value=True, bordered=True).props('width=220') as self.drawer:
+        with ui.left_drawer(value=False, bordered=True).props('width=220') as self.drawer:
             with ui.element('nav').props('aria-label="MySafe menu"').classes('w-full'):
                 ui.label('MySafe').classes('text-overline q-px-md q-pt-md')
                 with ui.list().props('padding').classes('w-full'):
@@ -48,12 +48,12 @@ class Shell:
         for path, link in self.side_links.items():
             link.props['aria-current'] = 'page' if current == path else None
         self.header.set_visibility(True)
-        self.drawer.set_visibility(True)
+        self.drawer.show()
         return user
 
     def hide(self) -> None:
         self.header.set_visibility(False)
-        self.drawer.set_visibility(False)
+        self.drawer.hide()
 
     def _log_out(self) -> None:
         try:

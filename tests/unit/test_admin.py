@@ -143,8 +143,6 @@ def test_an_administrator_gains_no_access_to_others_secrets(started_store, make_
 
 
 @pytest.mark.parametrize('store_backend', ['postgresql'], indirect=True)
-@pytest.mark.xfail(strict=True, reason='set_user_active counts the other active administrators without locking them: '
-                   'two administrators deactivating each other at once both pass the check and leave none')
 def test_two_administrators_deactivating_each_other_at_once_leave_one_active(started_store, make_actor, monkeypatch):
     # On SQLite writers are serialized; on PostgreSQL (read committed) both checks can run before either commits.
     root, ops = make_actor('root', is_admin=True), make_actor('ops', is_admin=True)

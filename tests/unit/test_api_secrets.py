@@ -119,7 +119,7 @@ def test_a_disabled_secret_cannot_be_revealed_or_copied_but_stays_listed(started
                                                                          grant):
     alice, bob = make_actor('alice'), make_actor('bob')
     secret_id = add_secret(alice)
-    grant(secret_id, bob)
+    grant(secret_id, bob, can_edit=True)
     ApiSecret.update(enabled=False).where(ApiSecret.id == secret_id).execute()
     for actor in (alice, bob):
         with pytest.raises(SecretDisabled, match='disabled'):

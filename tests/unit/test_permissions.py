@@ -32,6 +32,8 @@ YES = 'yes'
 SEE = {'owner': YES, 'editor': YES, 'viewer': YES, 'administrator': NotFound, 'stranger': NotFound}
 EDIT = {**SEE, 'viewer': Forbidden}
 SHARE = {**EDIT, 'editor': Forbidden}
+# A disabled secret stays listed only for those who may enable it: to a viewer it is not there.
+ENABLE = {**EDIT, 'viewer': NotFound}
 MANAGE_USERS = {'owner': Forbidden, 'editor': Forbidden, 'viewer': Forbidden, 'administrator': YES,
                 'stranger': Forbidden}
 
@@ -243,7 +245,7 @@ ACTIONS = {
     'edit': Action(_edit, EDIT, _check_edit),
     'disable': Action(lambda world, actor: api_secrets.set_enabled(actor, [world.secret_id], False), EDIT,
                       _check_enabled(False)),
-    'enable': Action(lambda world, actor: api_secrets.set_enabled(actor, [world.secret_id], True), EDIT,
+    'enable': Action(lambda world, actor: api_secrets.set_enabled(actor, [world.secret_id], True), ENABLE,
                      _check_enabled(True), prepare=_disable),
     'share': Action(lambda world, actor: sharing.share(actor, [world.secret_id], {world.user_id('guest'): False}),
                     SHARE, _check_access({'editor': True, 'viewer': False, 'guest': False}, Counter({'Sharing': 1}))),
