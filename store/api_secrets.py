@@ -10,7 +10,7 @@ from . import events, runtime
 from .accounts import acting_user
 from .errors import ConflictError, SecretDisabled, ValidationError
 from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
-from .permissions import EDITORS, find_secret, permissions_for_page, visible_to
+from .permissions import EDITORS, find_secret, parse_ids, permissions_for_page, visible_to
 from .records import (CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput,
                       ApiSecretSummary, Page)
 from .validation import clean_api_secret
@@ -135,7 +135,7 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
 def set_enabled(actor: Actor, secret_ids: list[int], enabled: bool) -> int:
     """Disable or enable each secret (owner or editor); all or nothing. Returns how many changed."""
     user = acting_user(actor)
-    secrets = [find_secret(user, secret_id, EDITORS)[0] for secret_id in dict.fromkeys(secret_ids)]
+    secrets = [find_secret(user, secret_id, EDITORS)[0] for secret_id in parse_ids(secret_ids)]
     action = events.ACTIVATION if enabled else events.DISABLING
     changed = 0
     with db.atomic():

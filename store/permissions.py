@@ -29,12 +29,7 @@ def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVE
     for a viewer of a disabled secret;
     Forbidden when the user may see it but their permission is not in `allowed`.
     """
-    try:
-        secret_id = int(secret_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not -2**63 <= secret_id < 2**63:
-        raise NotFound()
+    secret_id = parse_id(secret_id)
     secret = (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
               .where(ApiSecret.id == secret_id).first())
     permission = permission_of(user, secret) if secret else None
@@ -43,6 +38,29 @@ def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVE
     if permission not in allowed:
         raise Forbidden('You do not have permission to do this')
     return secret, permission
+
+
+def parse_id(value: object) -> int:
+    """A record id as people and URLs write it (ASCII digits), or NotFound for anything else."""
+    if isinstance(value, bool):
+        raise NotFound()
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()):
+            raise NotFound()
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if not 0 < number < 2**63:
+        raise NotFound()
+    return number
+
+
+def parse_ids(values: object) -> list[int]:
+    """Distinct ids in their order; NotFound when any is not an id."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, '__iter__'):
+        raise NotFound()
+    return list(dict.fromkeys(parse_id(value) for value in values))  # type: ignore[union-attr]
 
 
 def permission_of(user: User, secret: ApiSecret) -> str | None:

@@ -7,7 +7,7 @@ from . import events
 from .accounts import acting_user, to_info
 from .errors import ValidationError
 from .models import Access, ApiSecret, User, db
-from .permissions import OWNER_ONLY, find_secret
+from .permissions import OWNER_ONLY, find_secret, parse_ids
 from .records import CAN_EDIT, CAN_VIEW, Actor, UserInfo
 
 
@@ -24,7 +24,7 @@ def find_users(actor: Actor, text: str, limit: int = 10) -> list[UserInfo]:
 def share(actor: Actor, secret_ids: list[int], grants: dict[int, bool]) -> None:
     """Give each user in `grants` access (True: Can edit) to every secret; the owner only; all or nothing."""
     owner = acting_user(actor)
-    secrets = [find_secret(owner, secret_id, OWNER_ONLY)[0] for secret_id in dict.fromkeys(secret_ids)]
+    secrets = [find_secret(owner, secret_id, OWNER_ONLY)[0] for secret_id in parse_ids(secret_ids)]
     users = _grantees(owner, grants)
     with db.atomic():
         for secret in secrets:

@@ -76,7 +76,9 @@ def login_path(return_to: str) -> str:
 
 def safe_return_path(path: str | None) -> str:
     """Only a path inside this app may be returned to after log-in (no open redirect)."""
-    if not path or not path.startswith('/') or path.startswith('//') or '\\' in path or path.startswith('/login'):
+    # Browsers drop tabs and newlines from URLs, so '/\t/evil.com' would become '//evil.com'.
+    if (not path or not path.startswith('/') or path.startswith('//') or path.startswith('/login')
+            or any(ch == '\\' or ord(ch) < 0x20 or ord(ch) == 0x7f for ch in path)):
         return '/mysafe'
     return path
 

@@ -37,7 +37,9 @@ WRITE_SERVICES: dict[str, Callable[[Actor, object], object]] = {
     'remove_access': lambda actor, secret_id: sharing.remove_access(actor, secret_id, actor.user_id),
 }
 ODD_IDS = ['abc', '', ' ', '1 OR 1=1', "1'; DROP TABLE api_secret; --", '0x1', None, 0, -1, -2**63 - 1, 2**63,
-           2**64, 10**40, '99999999999999999999999999', 1.5e300, float('nan')]
+           2**64, 10**40, '99999999999999999999999999', 1.5e300, float('nan'),
+           # Python's int() reads these as 1 or 10; an id is ASCII digits only.
+           '\u0661', '\uff11', '1_0', '+1', ' 1', '1\n', True]
 
 
 @pytest.fixture
@@ -105,6 +107,16 @@ def test_odd_ids_are_not_found_rather_than_a_crash(alice_secret) -> None:
                 crashes.append(f'{name}({odd_id!r}): accepted')
     assert not crashes, '\n'.join(crashes)
     assert api_secrets.get_api_secret(alice, secret_id).name == 'Alice payments'  # nothing was dropped
+
+
+def test_batch_actions_refuse_ids_that_are_not_ids(alice_secret) -> None:
+    alice, secret_id = alice_secret
+    for batch in ([secret_id, [secret_id]], [secret_id, {'id': secret_id}], str(secret_id), None, [secret_id, '1_0']):
+        with pytest.raises(NotFound):
+            api_secrets.set_enabled(alice, batch, False)
+        with pytest.raises(NotFound):
+            sharing.share(alice, batch, {})
+    assert api_secrets.get_api_secret(alice, secret_id).enabled is True
 
 
 # --- a deactivated (or deleted) user's actor is refused by every service ----------------------

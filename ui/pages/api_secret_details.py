@@ -30,7 +30,7 @@ def create(shell: Shell, secret_id: str) -> None:
     def content() -> None:
         try:
             actor = session.actor()
-            details = api_secrets.get_api_secret(actor, _as_id(secret_id))
+            details = api_secrets.get_api_secret(actor, secret_id)  # the store parses the id
             entries = history.list_history(actor, details.id) if can_edit(details.permission) else None
             access = api_secrets.access_list(actor, details.id)
         except NotAuthenticated:
@@ -137,10 +137,3 @@ def _access(access: list[AccessEntry]) -> None:
     ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=[
         {'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access
     ]).classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
-
-
-def _as_id(text: str) -> int:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise NotFound() from None

@@ -40,13 +40,13 @@ def create_edit(shell: Shell, secret_id: str) -> None:
     if shell.enter() is None:
         return
     try:
-        details = api_secrets.get_api_secret(session.actor(), int(secret_id))
+        details = api_secrets.get_api_secret(session.actor(), secret_id)  # the store parses the id
         if not details.can_edit:
             raise NotFound()
     except NotAuthenticated:
         session.expired()
         return
-    except (NotFound, ValueError):
+    except NotFound:
         not_found()
         return
     with ui.column().classes('w-full q-pa-md max-w-3xl'):
