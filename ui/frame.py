@@ -8,6 +8,7 @@ from store.errors import NotAuthenticated
 from store.records import UserInfo
 
 from . import session
+from .components.menus import menu_item
 
 
 class Shell:
@@ -25,11 +26,11 @@ class Shell:
             ui.space()
             with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
                 with ui.menu():
-                    ui.menu_item('Log out', on_click=self._log_out)
+                    menu_item('Log out', on_click=self._log_out)
         with ui.left_drawer(value=False, bordered=True).props('width=220') as self.drawer:
-            with ui.element('nav').props('aria-label="MySafe menu"').classes('w-full'):
+            with ui.element('nav').props('aria-label="MySafe menu"').classes('w-full q-py-sm'):
                 ui.label('MySafe').classes('text-overline q-px-md q-pt-md')
-                with ui.list().props('padding').classes('w-full'):
+                with ui.element('div').classes('w-full'):
                     self.side_links = {path: _side_link(label, icon, path) for label, icon, path in (
                         ('Home', 'home', '/mysafe'), ('API secrets', 'vpn_key', '/mysafe/api-secrets'))}
         self.hide()
@@ -66,7 +67,7 @@ class Shell:
 
 
 def _menu_link(label: str, icon: str, path: str) -> ui.menu_item:
-    with ui.menu_item(on_click=lambda: ui.navigate.to(path)) as item:
+    with menu_item(on_click=lambda: ui.navigate.to(path)) as item:
         with ui.row().classes('items-center no-wrap gap-2'):
             ui.icon(icon)
             ui.label(label)
@@ -75,7 +76,7 @@ def _menu_link(label: str, icon: str, path: str) -> ui.menu_item:
 
 def _side_link(label: str, icon: str, path: str) -> ui.item:
     # A real link: the single-page router follows it, and it can be opened in a new tab.
-    with ui.item().props(f'clickable tag=a href={path}') as item:
+    with ui.item().props(f'clickable tag=a href={path} role=link') as item:
         with ui.item_section().props('avatar'):
             ui.icon(icon)
         with ui.item_section():

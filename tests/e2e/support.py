@@ -5,6 +5,7 @@ PYTEST_CURRENT_TEST in its environment: NiceGUI would otherwise believe it runs 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +140,36 @@ def seed(data_dir: Path, owner: str, display_name: str, items: list[SeededSecret
         runtime.stop()
 
 
+@contextlib.contextmanager
+def store_on(data_dir: Path) -> Iterator[None]:
+    """The store opened on a server's data dir from the test process: only while that server is not running."""
+    from store import config, runtime
+
+    runtime.start(config.load_settings({'MYSAFE_DATA_DIR': str(data_dir)}))
+    try:
+        yield
+    finally:
+        runtime.stop()
+
+
+def seed_users(data_dir: Path, users: dict[str, str], share_by: str | None = None,
+               grants: dict[int, dict[str, bool]] | None = None) -> dict[str, int]:
+    """Add users (username: display name) through the store before the server starts; optionally let the owner
+    `share_by` give them access (`grants`: secret id -> {username: can_edit}). Returns each new user's id."""
+    from store import accounts, sharing
+    from store.models import User
+    from store.records import Actor
+
+    with store_on(data_dir):
+        ids = {name: accounts.create_user(name, PASSWORD, display_name=display).id for name, display in users.items()}
+        if share_by is not None:
+            owner = User.get(User.username_key == share_by.lower())
+            actor = Actor(owner.id, ip='127.0.0.1', user_agent='e2e seed')
+            for secret_id, people in (grants or {}).items():
+                sharing.share(actor, [secret_id], {ids[name]: can_edit for name, can_edit in people.items()})
+    return ids
+
+
 # --- steps a person takes --------------------------------------------------------------------------
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -160,8 +192,8 @@ def field_value(page: Page, label: str) -> Locator:
 
 
 def side_menu_item(page: Page, text: str) -> Locator:
-    # The item's text also holds its icon's ligature name ("vpn_key"), so match the label inside it.
-    return page.get_by_role('complementary').get_by_role('listitem').filter(
+    # The link's text also holds its icon's ligature name ("vpn_key"), so match the label inside it.
+    return page.get_by_role('navigation', name='MySafe menu').get_by_role('link').filter(
         has=page.get_by_text(text, exact=True))
 
 
@@ -172,3 +204,37 @@ def table_row(page: Page, name: str) -> Locator:
 
 def protected_information(page: Page) -> Locator:
     return page.get_by_role('dialog').filter(has=page.get_by_role('heading', name='Protected information'))
+
+
+def notice(page: Page, text: str) -> Locator:
+    """A notice (Quasar notification, role alert) whose text contains `text`."""
+    return page.get_by_role('alert').filter(has_text=text)
+
+
+def answer_confirmation(page: Page, question: str, answer: str = 'Yes') -> None:
+    """The Confirmation dialog asks exactly `question`; answer it and wait for it to close."""
+    dialog = page.get_by_role('dialog', name='Confirmation')
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role('heading', name='Confirmation')).to_be_visible()
+    expect(dialog.get_by_text(question, exact=True)).to_be_visible()
+    dialog.get_by_role('button', name=answer, exact=True).click()
+    expect(dialog).to_have_count(0)
+
+
+def pick_user(dialog: Locator, option: str) -> None:
+    """In the Share dialog, choose a person in the User combobox (options read "Display name (username)")."""
+    dialog.get_by_role('combobox', name='User').click()
+    dialog.page.get_by_role('option', name=option, exact=True).click()
+    expect(dialog.get_by_role('button', name=f'Remove access of {option}')).to_be_visible()
+
+
+LIST_COLUMNS = ('', 'ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status', 'Action')
+
+
+def list_cell(page: Page, name: str, column: str) -> Locator:
+    """The cell under `column` in the API secrets table row of `name` (the first column holds the checkbox)."""
+    index = LIST_COLUMNS.index(column)
+    import sys; print('HEADERS', [h.get_attribute('class') + '|' + h.inner_text() for h in page.get_by_role('columnheader').all()], file=sys.stderr)
+    print('TABLES', page.get_by_role('table').count(), file=sys.stderr)
+    expect(page.get_by_role('columnheader').nth(index)).to_have_accessible_name(column)
+    return table_row(page, name).get_by_role('cell').nth(index)

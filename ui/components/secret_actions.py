@@ -10,6 +10,7 @@ from store.records import CAN_EDIT, OWNER
 
 from .. import session
 from .confirmation import confirm
+from .menus import menu_item
 from .share_dialog import open_share_dialog
 from .store_call import FAILED, attempt
 
@@ -25,11 +26,11 @@ def more_actions(secret_id: int, permission: str, enabled: bool, on_change: Call
     with ui.button(icon='more_vert').props('flat round dense aria-label="More actions"') as button:
         ui.tooltip('More actions')
         with ui.menu():
-            ui.menu_item('Edit', on_click=lambda: ui.navigate.to(f'/mysafe/api-secrets/{secret_id}/edit'))
+            menu_item('Edit', on_click=lambda: ui.navigate.to(f'/mysafe/api-secrets/{secret_id}/edit'))
             if permission == OWNER:
-                ui.menu_item('Share', on_click=lambda: open_share_dialog([secret_id], on_change))
+                menu_item('Share', on_click=lambda: open_share_dialog([secret_id], on_change))
             label = 'Disable' if enabled else 'Enable'
-            ui.menu_item(label, on_click=lambda: set_enabled([secret_id], not enabled, on_change))
+            menu_item(label, on_click=lambda: set_enabled([secret_id], not enabled, on_change))
     return button
 
 

@@ -25,6 +25,13 @@ COLUMNS = [
     {'name': 'status', 'label': 'Status', 'field': 'status', 'sortable': True, 'align': 'left'},
     {'name': 'action', 'label': 'Action', 'field': 'id', 'align': 'center'},
 ]
+# Quasar wraps these in the selection column's th / td; they only name the checkboxes.
+SELECTION_HEADER = r'''
+<q-checkbox v-model="props.selected" aria-label="Select all rows on this page" />
+'''
+SELECTION_CELL = r'''
+<q-checkbox v-model="props.selected" :aria-label="'Select ' + props.row.name" />
+'''
 ACTION_CELL = r'''
 <q-td :props="props">
   <q-btn flat round dense icon="search" aria-label="View API secret"
@@ -35,13 +42,13 @@ ACTION_CELL = r'''
     <q-tooltip>More actions</q-tooltip>
     <q-menu>
       <q-list dense style="min-width: 8rem">
-        <q-item clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
+        <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
           <q-item-section>Edit</q-item-section>
         </q-item>
-        <q-item v-if="props.row.is_owner" clickable v-close-popup @click="() => $parent.$emit('share', props.row)">
+        <q-item role="menuitem" v-if="props.row.is_owner" clickable v-close-popup @click="() => $parent.$emit('share', props.row)">
           <q-item-section>Share</q-item-section>
         </q-item>
-        <q-item clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
+        <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
           <q-item-section>{{ props.row.enabled ? 'Disable' : 'Enable' }}</q-item-section>
         </q-item>
       </q-list>
@@ -72,6 +79,8 @@ def create(shell: Shell) -> None:
         }, on_select=lambda: [b.set_enabled(bool(table.selected)) for b in batch]) \
             .classes('w-full').props('flat bordered :rows-per-page-options="[10, 30, 100]"')
         table.add_slot('body-cell-action', ACTION_CELL)
+        table.add_slot('header-selection', SELECTION_HEADER)
+        table.add_slot('body-selection', SELECTION_CELL)
         table.on('view', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}'))
         table.on('edit', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}/edit'))
         table.on('share', lambda e: open_share_dialog([int(e.args['id'])], reload))

@@ -9,6 +9,7 @@ from store.records import ApiSecretSummary
 
 from .. import session
 from ..components.display import page_heading
+from ..components.menus import menu_item
 from ..components.protected_information import open_protected_information
 from ..components.secret_actions import more_actions
 from ..frame import Shell
@@ -27,7 +28,7 @@ def create(shell: Shell) -> None:
             ui.space()
             with ui.button('Add', icon='add'):
                 with ui.menu():
-                    ui.menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
+                    menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
 
         @ui.refreshable
         def cards() -> None:
