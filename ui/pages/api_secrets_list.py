@@ -45,7 +45,8 @@ ACTION_CELL = r'''
         <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
           <q-item-section>Edit</q-item-section>
         </q-item>
-        <q-item role="menuitem" v-if="props.row.is_owner" clickable v-close-popup @click="() => $parent.$emit('share', props.row)">
+        <q-item role="menuitem" v-if="props.row.is_owner" clickable v-close-popup
+                @click="() => $parent.$emit('share', props.row)">
           <q-item-section>Share</q-item-section>
         </q-item>
         <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
