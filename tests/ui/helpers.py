@@ -27,12 +27,59 @@ def fill(user: User, **values: str) -> None:
         field(user, label).value = value
 
 
-def button(user: User, label: str) -> ui.button:
-    """The one visible button labelled `label` (its text, or its aria-label for icon buttons)."""
-    matches = [element for element in user.find(kind=ui.button).elements
-               if label in (element.text, element.props.get('aria-label'))]
+def button(user: User, label: str, *, within: ui.element | None = None) -> ui.button:
+    """The one visible button labelled `label` (its text, or its aria-label for icon buttons).
+
+    With `within` (e.g. an open dialog), only the buttons inside that element count.
+    """
+    candidates = user.find(kind=ui.button).elements if within is None else \
+        [element for element in within.descendants() if isinstance(element, ui.button) and _shown(element)]
+    matches = [element for element in candidates if label in (element.text, element.props.get('aria-label'))]
     assert len(matches) == 1, f'expected one button {label!r}, found {len(matches)}'
     return matches[0]
+
+
+def press(user: User, label: str, *, within: ui.element | None = None) -> None:
+    """Click the one visible button labelled `label` (a disabled button ignores the click, as in a browser)."""
+    UserInteraction(user, {button(user, label, within=within)}, label).click()
+
+
+def button_labels(user: User) -> set[str]:
+    """The labels (text, or aria-label) of every visible button on the page."""
+    return {element.text or element.props.get('aria-label', '') for element in user.find(kind=ui.button).elements}
+
+
+def open_dialog(user: User, name: str) -> ui.dialog | None:
+    """The open dialog named `name` (its aria-label: Confirmation, Share, Add user...), or None."""
+    matches = [element for element in list(user.client.elements.values()) if isinstance(element, ui.dialog)
+               and not element.is_deleted and element.value and element.props.get('aria-label') == name]
+    assert len(matches) <= 1, f'expected at most one open dialog {name!r}, found {len(matches)}'
+    return matches[0] if matches else None
+
+
+async def dialog(user: User, name: str) -> ui.dialog:
+    """Wait for the dialog named `name` to open, and return it."""
+    await until(lambda: open_dialog(user, name))
+    return open_dialog(user, name)
+
+
+async def answer_confirmation(user: User, question: str, answer: str) -> None:
+    """Wait for the Confirmation dialog, check it asks `question`, press `answer` (Yes / No)."""
+    confirmation = await dialog(user, 'Confirmation')
+    texts = [element.text for element in confirmation.descendants() if isinstance(element, ui.label)]
+    assert texts == ['Confirmation', question], texts
+    press(user, answer, within=confirmation)
+    await until(lambda: confirmation.is_deleted)
+
+
+async def switch_user(user: User, username: str, password: str = PASSWORD) -> None:
+    """Log out through the user menu, then log in as `username` on the log-in page it leads to."""
+    menu_item(user, 'Log out').click()
+    await until(lambda: user.back_history[-1] == '/login')
+    await user.should_see('Log in to MySafe', retries=SLOW)
+    fill(user, Username=username, Password=password)
+    user.find(kind=ui.button, content='Log in').click()
+    await until(lambda: user.back_history[-1] == '/mysafe')
 
 
 async def log_in(user: User, username: str, password: str = PASSWORD, *, path: str = '/login') -> None:
@@ -76,6 +123,13 @@ def table_rows(user: User) -> list[dict]:
     return list(next(iter(tables)).rows)
 
 
+def home_cards(user: User) -> dict[str, ui.card]:
+    """The shortcut cards on MySafe home, by the API secret name each is labelled with."""
+    return {element.props['aria-label']: element for element in list(user.client.elements.values())
+            if isinstance(element, ui.card) and element.props.get('role') == 'article' and _shown(element)
+            and not element.is_deleted}
+
+
 def definition_list(user: User) -> dict[str, str]:
     """The labelled values of a details page (<dt>label</dt><dd>value</dd> pairs), in order."""
     lists = [element for element in user.current_layout.descendants() if element.tag == 'dl']
@@ -88,6 +142,10 @@ def page_holds(user: User, text: str) -> bool:
     """True when `text` is anywhere in the client's elements, visible or not (what the browser could hold)."""
     return any(text in json.dumps(element._to_dict(), default=str)  # pylint: disable=protected-access
                for element in user.client.elements.values())
+
+
+def _shown(element: ui.element) -> bool:
+    return all(each.visible for each in element.ancestors(include_self=True))
 
 
 def _text(element: ui.element) -> str:
