@@ -91,10 +91,30 @@ def _session_cookies(server: Server) -> dict[str, list]:
 
 
 @pytest.fixture
-def logged_in(page: Page, _session_cookies: dict[str, list]) -> Callable[..., Page]:
-    """Open `path` logged in as a user. The first call in a module logs in with the form; later ones reuse
-    that session's cookies (logging in is tested on its own), which saves a page load and a password hash."""
-    def open_as(username: str, path: str = '/mysafe') -> Page:
+def new_page(browser: Browser, server: Server) -> Iterator[Callable[[], Page]]:
+    """Another person at another computer: each call opens a page in a fresh browser context of its own."""
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        open_page.pages.append(page)  # for the screenshots of a failed test
+        return page
+
+    open_page.pages = []
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def log_in_as(_session_cookies: dict[str, list]) -> Callable[..., Page]:
+    """`logged_in` for any page (e.g. one from `new_page`): `log_in_as(page, username, path)`."""
+    def open_as(page: Page, username: str, path: str = '/mysafe') -> Page:
         cookies = _session_cookies.get(username)
         if cookies is None:
             open_and_log_in(page, username)
@@ -109,16 +129,28 @@ def logged_in(page: Page, _session_cookies: dict[str, list]) -> Callable[..., Pa
     return open_as
 
 
+@pytest.fixture
+def logged_in(page: Page, log_in_as: Callable[..., Page]) -> Callable[..., Page]:
+    """Open `path` logged in as a user. The first call in a module logs in with the form; later ones reuse
+    that session's cookies (logging in is tested on its own), which saves a page load and a password hash."""
+    def open_as(username: str, path: str = '/mysafe') -> Page:
+        return log_in_as(page, username, path)
+    return open_as
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """On a failed test, keep a screenshot of what the browser showed and name it in the report."""
+    """On a failed test, keep a screenshot of what each browser page showed and name it in the report."""
     report = yield
-    page = getattr(item, 'funcargs', {}).get('page')
-    if report.when == 'call' and report.failed and page is not None and not page.is_closed():
-        shot = item.config._tmp_path_factory.mktemp('e2e-failure') / 'screen.png'
-        try:
-            page.screenshot(path=str(shot), full_page=True)
-            report.sections.append(('e2e', f'URL {page.url}; screenshot {shot}'))
-        except PlaywrightError as error:  # the browser may be what failed
-            report.sections.append(('e2e', f'URL {page.url}; no screenshot: {error}'))
+    funcargs = getattr(item, 'funcargs', {})
+    pages = [funcargs.get('page')] + list(getattr(funcargs.get('new_page'), 'pages', []))
+    pages = [page for page in pages if page is not None and not page.is_closed()]
+    if report.when == 'call' and report.failed:
+        for number, page in enumerate(pages):
+            shot = item.config._tmp_path_factory.mktemp('e2e-failure') / f'screen-{number}.png'
+            try:
+                page.screenshot(path=str(shot), full_page=True)
+                report.sections.append(('e2e', f'URL {page.url}; screenshot {shot}'))
+            except PlaywrightError as error:  # the browser may be what failed
+                report.sections.append(('e2e', f'URL {page.url}; no screenshot: {error}'))
     return report

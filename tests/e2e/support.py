@@ -228,13 +228,12 @@ def pick_user(dialog: Locator, option: str) -> None:
     expect(dialog.get_by_role('button', name=f'Remove access of {option}')).to_be_visible()
 
 
-LIST_COLUMNS = ('', 'ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status', 'Action')
+def column_index(page: Page, column: str) -> int:
+    """Where the table's column headed `column` is among its cells (the list's first column holds the checkbox)."""
+    header = page.get_by_role('table').get_by_role('columnheader', name=column, exact=True)
+    return header.evaluate('th => Array.prototype.indexOf.call(th.parentElement.children, th)')
 
 
 def list_cell(page: Page, name: str, column: str) -> Locator:
-    """The cell under `column` in the API secrets table row of `name` (the first column holds the checkbox)."""
-    index = LIST_COLUMNS.index(column)
-    import sys; print('HEADERS', [h.get_attribute('class') + '|' + h.inner_text() for h in page.get_by_role('columnheader').all()], file=sys.stderr)
-    print('TABLES', page.get_by_role('table').count(), file=sys.stderr)
-    expect(page.get_by_role('columnheader').nth(index)).to_have_accessible_name(column)
-    return table_row(page, name).get_by_role('cell').nth(index)
+    """The cell under `column` in the API secrets table row of `name`."""
+    return table_row(page, name).get_by_role('cell').nth(column_index(page, column))

@@ -1,0 +1,200 @@
+"""Sharing between two people at two browsers: view, then edit, then no access; and batch actions on the list.
+
+The owner (Alice) works in one browser context, the people she shares with in contexts of their own. SPEC
+sections 1 and 3, issue 3: the Share dialog, Can view / Can edit / Remove access, the "Shared" marks, the
+batch Disable and Share of the API secrets list.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.support import (
+    Seeded,
+    answer_confirmation,
+    column_index,
+    field_value,
+    list_cell,
+    notice,
+    pick_user,
+    protected_information,
+    seed_users,
+    table_row,
+)
+
+VIEWER = 'bob'
+VIEWER_NAME = 'Bob Baker'
+VIEWER_OPTION = f'{VIEWER_NAME} ({VIEWER})'
+BATCH_USER = 'carol'
+BATCH_USER_OPTION = 'Carol Diaz (carol)'
+
+
+@pytest.fixture(scope='module')
+def seeded(seeded: tuple[Path, Seeded]) -> tuple[Path, Seeded]:
+    """The default seed plus two users the owner can share with (no access to anything yet)."""
+    seed_users(seeded[0], {VIEWER: VIEWER_NAME, BATCH_USER: 'Carol Diaz'})
+    return seeded
+
+
+def test_owner_shares_view_then_edit_then_removes_access(
+        page: Page, new_page: Callable[[], Page], log_in_as: Callable[..., Page], data: Seeded) -> None:
+    secret = data.stripe
+    details = f'/mysafe/api-secrets/{secret.id}'
+    owner = log_in_as(page, data.owner, details)
+    expect(owner.get_by_role('heading', name='API secret details')).to_be_visible()
+
+    # Alice shares with Bob: Can view only.
+    share = _open_share(owner)
+    expect(share.get_by_text('Not shared with anyone yet.')).to_be_visible()
+    pick_user(share, VIEWER_OPTION)
+    expect(share.get_by_role('checkbox', name='Can view')).to_be_checked()
+    expect(share.get_by_role('checkbox', name='Can view')).to_be_disabled()
+    expect(share.get_by_role('checkbox', name='Can edit')).not_to_be_checked()
+    share.get_by_role('button', name='Share', exact=True).click()
+    expect(notice(owner, 'Shared')).to_be_visible()
+    expect(share).to_have_count(0)
+    expect(_access_row(owner, VIEWER_OPTION)).to_have_text([VIEWER_OPTION, 'Can view'])
+
+    # Bob, at his own browser: the card on his home reads "Shared", and View api secret reveals the secret.
+    viewer = log_in_as(new_page(), VIEWER)
+    card = viewer.get_by_role('article', name=secret.name)
+    expect(card).to_be_visible()
+    expect(card.get_by_text('Shared', exact=True)).to_be_visible()
+    expect(card).to_contain_text(data.owner_display_name)
+    expect(card.get_by_role('button', name='More actions')).to_have_count(0)
+    card.get_by_role('button', name='View api secret').click()
+    dialog = protected_information(viewer)
+    expect(dialog.get_by_text(secret.client_secret, exact=True)).to_be_visible()
+    dialog.get_by_role('button', name='Close').click()
+    expect(dialog).to_have_count(0)
+
+    # A viewer's details page offers no Edit (nor Share, Disable), and the edit URL is not found.
+    viewer.goto(details)
+    expect(viewer.get_by_role('heading', name='API secret details')).to_be_visible()
+    expect(viewer.get_by_role('button', name='View the information')).to_be_enabled()
+    for label in ('Edit', 'Share', 'Disable'):
+        expect(viewer.get_by_role('button', name=label, exact=True), label).to_have_count(0)
+    expect(_access_row(viewer, VIEWER_OPTION)).to_have_text([VIEWER_OPTION, 'Can view'])
+    viewer.goto(f'{details}/edit')
+    expect(viewer.get_by_role('heading', name='API secret not found')).to_be_visible()
+    expect(viewer.get_by_role('textbox', name='Name *')).to_have_count(0)
+
+    # Alice gives Bob Can edit.
+    share = _open_share(owner)
+    expect(share.get_by_role('button', name=f'Remove access of {VIEWER_OPTION}')).to_be_visible()
+    share.get_by_role('checkbox', name='Can edit').click()
+    expect(share.get_by_role('checkbox', name='Can edit')).to_be_checked()
+    share.get_by_role('button', name='Share', exact=True).click()
+    expect(share).to_have_count(0)
+    expect(_access_row(owner, VIEWER_OPTION)).to_have_text([VIEWER_OPTION, 'Can edit'])
+
+    # Bob reloads: now he has Edit, and his change of the Name is saved.
+    renamed = f'{secret.name} (renamed by Bob)'
+    viewer.goto(details)
+    expect(viewer.get_by_role('heading', name='API secret details')).to_be_visible()
+    expect(viewer.get_by_role('button', name='Share', exact=True)).to_have_count(0)
+    viewer.get_by_role('button', name='Edit', exact=True).click()
+    expect(viewer).to_have_url(re.compile(rf'{details}/edit$'))
+    viewer.get_by_role('textbox', name='Name *').fill(renamed)
+    viewer.get_by_role('button', name='Save').click()
+    expect(notice(viewer, 'API secret updated')).to_be_visible()
+    expect(viewer).to_have_url(re.compile(rf'{details}$'))
+    expect(field_value(viewer, 'Name')).to_have_text(renamed)
+
+    # Alice sees the new name.
+    owner.reload()
+    expect(field_value(owner, 'Name')).to_have_text(renamed)
+
+    # Alice removes Bob's access; Bob's deep link is then not found, and his home has no card.
+    share = _open_share(owner)
+    share.get_by_role('button', name=f'Remove access of {VIEWER_OPTION}').click()
+    expect(share.get_by_text('Not shared with anyone yet.')).to_be_visible()
+    share.get_by_role('button', name='Share', exact=True).click()
+    expect(share).to_have_count(0)
+    expect(_access_row(owner, VIEWER_OPTION)).to_have_count(0)
+    expect(owner.get_by_role('table').get_by_role('row')).to_have_count(2)  # header and the owner
+
+    viewer.goto(details)
+    expect(viewer.get_by_role('heading', name='API secret not found')).to_be_visible()
+    expect(viewer.get_by_text(renamed)).to_have_count(0)
+    viewer.goto('/mysafe')
+    expect(viewer.get_by_role('heading', name='MySafe', level=1)).to_be_visible()
+    expect(viewer.get_by_role('article', name=renamed)).to_have_count(0)
+
+
+def test_batch_disable_and_share_act_on_the_selected_rows(logged_in: Callable[..., Page], data: Seeded) -> None:
+    selected = [data.twilio.name, data.github.name]
+    untouched = data.stripe.id  # by ID: the other test may have renamed it
+    page = logged_in(data.owner, '/mysafe/api-secrets')
+    expect(page.get_by_role('heading', name='API secrets', level=1)).to_be_visible()
+    toolbar = {label: page.get_by_role('main').get_by_role('button', name=label, exact=True)
+               for label in ('Disable', 'Enable', 'Share')}
+    for button in toolbar.values():
+        expect(button).to_be_disabled()
+    untouched_status = _cell_by_id(page, untouched, 'Status').inner_text()
+    untouched_shared = _cell_by_id(page, untouched, 'Shared').inner_text()
+
+    # Disable two rows at once, after one confirmation.
+    _select(page, selected)
+    toolbar['Disable'].click()
+    answer_confirmation(page, 'Are you sure you want to disable the 2 records selected?')
+    expect(notice(page, '2 API secrets disabled successfully')).to_be_visible()
+    for name in selected:
+        expect(list_cell(page, name, 'Status'), name).to_have_text('Disabled')
+    expect(_cell_by_id(page, untouched, 'Status')).to_have_text(untouched_status)
+    for button in toolbar.values():  # the selection is cleared after the action
+        expect(button).to_be_disabled()
+
+    # Share the same two with one person, after one confirmation.
+    for name in selected:
+        expect(list_cell(page, name, 'Shared'), name).to_have_text('No')
+    _select(page, selected)
+    toolbar['Share'].click()
+    share = page.get_by_role('dialog', name='Share')
+    expect(share.get_by_role('heading', name='Share 2 API secrets')).to_be_visible()
+    pick_user(share, BATCH_USER_OPTION)
+    share.get_by_role('button', name='Share', exact=True).click()
+    answer_confirmation(page, 'Are you sure you want to share the 2 records selected?')
+    expect(notice(page, 'Shared')).to_be_visible()
+    expect(share).to_have_count(0)
+    for name in selected:
+        expect(list_cell(page, name, 'Shared'), name).to_have_text('Yes')
+    expect(_cell_by_id(page, untouched, 'Shared')).to_have_text(untouched_shared)
+
+    # And enable them again with the toolbar's Enable.
+    _select(page, selected)
+    toolbar['Enable'].click()
+    answer_confirmation(page, 'Are you sure you want to enable the 2 records selected?')
+    expect(notice(page, '2 API secrets enabled successfully')).to_be_visible()
+    for name in selected:
+        expect(list_cell(page, name, 'Status'), name).to_have_text('Enabled')
+
+
+def _open_share(page: Page):
+    """Click the details page's Share button; the Share dialog."""
+    page.get_by_role('main').get_by_role('button', name='Share', exact=True).click()
+    dialog = page.get_by_role('dialog', name='Share')
+    expect(dialog.get_by_role('heading', name='Share')).to_be_visible()
+    return dialog
+
+
+def _access_row(page: Page, person: str):
+    """The row of `person` in the details page's "Users with access to information" table."""
+    return page.get_by_role('row').filter(has=page.get_by_role('cell', name=person, exact=True)).get_by_role('cell')
+
+
+def _select(page: Page, names: list[str]) -> None:
+    for name in names:
+        checkbox = table_row(page, name).get_by_role('checkbox', name=f'Select {name}', exact=True)
+        checkbox.click()
+        expect(checkbox).to_be_checked()
+
+
+def _cell_by_id(page: Page, secret_id: int, column: str):
+    """The cell under `column` of the API secrets table row whose ID cell reads `secret_id`."""
+    row = page.get_by_role('row').filter(has=page.get_by_role('cell', name=str(secret_id), exact=True))
+    return row.get_by_role('cell').nth(column_index(page, column))
