@@ -40,19 +40,17 @@ ACTION_CELL = r'''
   </q-btn>
   <q-btn v-if="props.row.can_edit" flat round dense icon="more_vert" aria-label="More actions">
     <q-tooltip>More actions</q-tooltip>
-    <q-menu>
-      <q-list dense style="min-width: 8rem">
-        <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
+    <q-menu style="min-width: 8rem">
+        <q-item dense role="menuitem" clickable v-close-popup @click="() => $parent.$emit('edit', props.row)">
           <q-item-section>Edit</q-item-section>
         </q-item>
-        <q-item role="menuitem" v-if="props.row.is_owner" clickable v-close-popup
+        <q-item dense role="menuitem" v-if="props.row.is_owner" clickable v-close-popup
                 @click="() => $parent.$emit('share', props.row)">
           <q-item-section>Share</q-item-section>
         </q-item>
-        <q-item role="menuitem" clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
+        <q-item dense role="menuitem" clickable v-close-popup @click="() => $parent.$emit('toggle', props.row)">
           <q-item-section>{{ props.row.enabled ? 'Disable' : 'Enable' }}</q-item-section>
         </q-item>
-      </q-list>
     </q-menu>
   </q-btn>
 </q-td>
