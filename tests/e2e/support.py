@@ -226,6 +226,7 @@ def pick_user(dialog: Locator, option: str) -> None:
     dialog.get_by_role('combobox', name='User').click()
     dialog.page.get_by_role('option', name=option, exact=True).click()
     expect(dialog.get_by_role('button', name=f'Remove access of {option}')).to_be_visible()
+    expect(dialog.get_by_role('combobox', name='User')).to_have_value('')  # ready for the next person
 
 
 def column_index(page: Page, column: str) -> int:

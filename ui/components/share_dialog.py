@@ -37,7 +37,7 @@ def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None 
         ui.label('Share' if single else f'Share {len(secret_ids)} API secrets').classes('text-h6') \
             .props('role=heading aria-level=2')
         picker = ui.select(candidates, label='User', with_input=True, clearable=True).classes('w-full') \
-            .props('hint="Search by username or name"')
+            .props('hint="Search by username or name"').props(remove='fill-input')  # empty again once added
 
         @ui.refreshable
         def rows() -> None:

@@ -116,9 +116,13 @@ def _reset_password_dialog(user_id: int, username: str) -> None:
             except ValidationError as error:
                 password.error = ' '.join(error.errors.values())
                 return
-            except (NotAuthenticated, Forbidden, NotFound):
+            except NotAuthenticated:
                 dialog.close()
                 session.expired()
+                return
+            except (Forbidden, NotFound) as error:
+                dialog.close()
+                ui.notify(str(error), type='negative')
                 return
             dialog.close()
             ui.notify('Password reset', type='positive')
@@ -139,8 +143,12 @@ async def _toggle(user_id: int, username: str, active: bool, on_done) -> None:
     except ValidationError as error:
         ui.notify(' '.join(error.errors.values()), type='negative')
         return
-    except (NotAuthenticated, Forbidden, NotFound):
+    except NotAuthenticated:
         session.expired()
+        return
+    except (Forbidden, NotFound) as error:
+        ui.notify(str(error), type='negative')
+        on_done()
         return
     ui.notify(f'User {verb}d', type='positive')
     on_done()

@@ -75,7 +75,7 @@ def create(shell: Shell) -> None:
             ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
         table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'page': 1, 'rowsPerPage': PER_PAGE, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
-        }, on_select=lambda: [b.set_enabled(bool(table.selected)) for b in batch]) \
+        }, on_select=lambda: _enable_batch(table, batch)) \
             .classes('w-full').props('flat bordered :rows-per-page-options="[10, 30, 100]"')
         table.add_slot('body-cell-action', ACTION_CELL)
         table.add_slot('header-selection', SELECTION_HEADER)
@@ -95,8 +95,7 @@ def create(shell: Shell) -> None:
                 session.expired()
                 return
             _show(table, page, pagination)
-            for button in batch:
-                button.set_enabled(bool(table.selected))
+            _enable_batch(table, batch)
 
         def reload() -> None:
             table.selected = []
@@ -104,6 +103,15 @@ def create(shell: Shell) -> None:
 
         table.on('request', lambda e: load(e.args['pagination']))
         load(table.pagination)
+
+
+def _enable_batch(table: ui.table, batch: list[ui.button]) -> None:
+    """Offer an action only when the user may do it to every selected secret (the store checks again)."""
+    disable, enable, share = batch
+    rows = table.selected
+    disable.set_enabled(bool(rows) and all(row.get('can_edit') for row in rows))
+    enable.set_enabled(bool(rows) and all(row.get('can_edit') for row in rows))
+    share.set_enabled(bool(rows) and all(row.get('is_owner') for row in rows))
 
 
 def _selected(table: ui.table) -> list[int]:
