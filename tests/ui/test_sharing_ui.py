@@ -194,9 +194,32 @@ def _checkbox(container: ui.element, label: str) -> ui.checkbox | None:
     return matches[0] if matches else None
 
 
-def _select(user: User, secret_ids: list[int]) -> None:
-    """Tick the rows' checkboxes: the browser sends the table a `selection` event with the added rows."""
+def _select(user: User, secret_ids: list[int], *, added: bool = True) -> None:
+    """Tick (or untick) the rows' checkboxes: the browser sends the table a `selection` event with those rows."""
     (table,) = user.find(kind=ui.table).elements
     rows = [row for row in table.rows if row['id'] in secret_ids]
     assert len(rows) == len(secret_ids)
-    user.find(kind=ui.table).trigger('selection', {'added': True, 'rows': rows, 'keys': secret_ids})
+    user.find(kind=ui.table).trigger('selection', {'added': added, 'rows': rows, 'keys': secret_ids})
+
+
+async def test_batch_actions_are_offered_only_when_allowed_on_every_selected_row(user: User, make_user,
+                                                                                  add_secret) -> None:
+    alice, bob = make_user('alice'), make_user('bob')
+    own = add_secret(bob, name='Bob own')
+    editable, viewable = add_secret(alice, name='Alice editable'), add_secret(alice, name='Alice viewable')
+    sharing.share(Actor(alice.id), [editable], {bob.id: True})
+    sharing.share(Actor(alice.id), [viewable], {bob.id: False})
+    await log_in(user, 'bob', path='/login?return_to=/mysafe/api-secrets')
+    await user.should_see(kind=ui.table, retries=SLOW)
+
+    def offered() -> list[bool]:
+        return [button(user, label).enabled for label in ('Disable', 'Enable', 'Share')]
+
+    _select(user, [own])
+    assert offered() == [True, True, True]
+    _select(user, [editable])  # bob may edit it, not share it
+    assert offered() == [True, True, False]
+    _select(user, [viewable])  # bob may only view it
+    assert offered() == [False, False, False]
+    _select(user, [editable, viewable, own], added=False)
+    assert offered() == [False, False, False]
