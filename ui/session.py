@@ -33,26 +33,29 @@ def current_user() -> UserInfo | None:
     return user
 
 
-def actor() -> Actor:
+def actor(*, touch: bool = True) -> Actor:
     """The acting user for a store call, with where the request comes from (for the audit trail).
 
     Raises NotAuthenticated when the session has timed out; the store then checks the user is active.
+    `touch=False` is for what the page does by itself (a refresh on a timer): it is not the user acting,
+    so it must not keep an idle session alive.
     """
-    user_id = _live_user_id()
+    user_id = _live_user_id(touch)
     if user_id is None:
         end()
         raise NotAuthenticated()
     return Actor(user_id=user_id, ip=client_ip(), user_agent=user_agent())
 
 
-def _live_user_id() -> int | None:
+def _live_user_id(touch: bool = True) -> int | None:
     """The session's user id while within the idle and absolute timeouts (and marks it seen)."""
     data = app.storage.user
     user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
     now = time.time()
     if user_id is None or now - seen_at > IDLE_TIMEOUT or now - login_at > ABSOLUTE_TIMEOUT:
         return None
-    data['seen_at'] = now
+    if touch:
+        data['seen_at'] = now
     return int(user_id)
 
 

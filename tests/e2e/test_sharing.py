@@ -31,12 +31,13 @@ VIEWER_NAME = 'Bob Baker'
 VIEWER_OPTION = f'{VIEWER_NAME} ({VIEWER})'
 BATCH_USER = 'carol'
 BATCH_USER_OPTION = 'Carol Diaz (carol)'
+WATCHED_OPTION = 'Dave Evans (dave)'
 
 
 @pytest.fixture(scope='module')
 def seeded(seeded: tuple[Path, Seeded]) -> tuple[Path, Seeded]:
     """The default seed plus two users the owner can share with (no access to anything yet)."""
-    seed_users(seeded[0], {VIEWER: VIEWER_NAME, BATCH_USER: 'Carol Diaz'})
+    seed_users(seeded[0], {VIEWER: VIEWER_NAME, BATCH_USER: 'Carol Diaz', 'dave': 'Dave Evans'})
     return seeded
 
 
@@ -172,6 +173,23 @@ def test_batch_disable_and_share_act_on_the_selected_rows(logged_in: Callable[..
     expect(notice(page, '2 API secrets enabled successfully')).to_be_visible()
     for name in selected:
         expect(list_cell(page, name, 'Status'), name).to_have_text('Enabled')
+
+
+def test_users_with_access_is_live_on_an_open_details_page(
+        page: Page, new_page: Callable[[], Page], log_in_as: Callable[..., Page], data: Seeded) -> None:
+    """A change of access made elsewhere shows up on a details page already open, without a reload."""
+    details = f'/mysafe/api-secrets/{data.github.id}'
+    watching = log_in_as(page, data.owner, details)
+    expect(_access_row(watching, WATCHED_OPTION)).to_have_count(0)
+
+    elsewhere = log_in_as(new_page(), data.owner, details)  # the owner again, in another browser
+    share = _open_share(elsewhere)
+    pick_user(share, WATCHED_OPTION)
+    share.get_by_role('button', name='Share', exact=True).click()
+    expect(notice(elsewhere, 'Shared')).to_be_visible()
+
+    expect(_access_row(watching, WATCHED_OPTION)).to_have_text([WATCHED_OPTION, 'Can view'], timeout=15_000)
+    assert watching.url.endswith(details)  # no reload happened
 
 
 def _open_share(page: Page):

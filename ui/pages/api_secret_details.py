@@ -16,6 +16,7 @@ from ..components.share_dialog import open_share_dialog
 from ..components.store_call import FAILED, attempt
 from ..frame import Shell
 
+ACCESS_POLL_SECONDS = 5
 ACCESS_COLUMNS = [
     {'name': 'user', 'label': 'User', 'field': 'user', 'align': 'left'},
     {'name': 'permission', 'label': 'Permission', 'field': 'permission', 'align': 'left'},
@@ -45,7 +46,7 @@ def create(shell: Shell, secret_id: str) -> None:
             _buttons(details, content.refresh)
             if entries is not None:
                 _history(details, entries, content.refresh)
-            _access(access)
+            _access(details.id, access, content.refresh)
 
     content()
 
@@ -132,8 +133,29 @@ async def _restore(details: ApiSecretDetails, history_id: int, refresh) -> None:
     refresh()
 
 
-def _access(access: list[AccessEntry]) -> None:
+def _access(secret_id: int, access: list[AccessEntry], refresh_page) -> None:
+    """The access table, kept live: a change made elsewhere (another owner's tab, another person) shows up."""
     ui.label('Users with access to information').classes('text-h6 q-mt-lg').props('role=heading aria-level=2')
-    ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=[
-        {'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access
-    ]).classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
+    table = ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=_access_rows(access)) \
+        .classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
+
+    def poll() -> None:
+        try:
+            rows = _access_rows(api_secrets.access_list(session.actor(touch=False), secret_id))
+        except NotAuthenticated:
+            timer.cancel()
+            session.expired()
+            return
+        except NotFound:  # access was taken away meanwhile: the page now says so
+            timer.cancel()
+            refresh_page()
+            return
+        if rows != table.rows:
+            table.rows = rows
+            table.update()
+
+    timer = ui.timer(ACCESS_POLL_SECONDS, poll)
+
+
+def _access_rows(access: list[AccessEntry]) -> list[dict]:
+    return [{'user': f'{entry.display_name} ({entry.username})', 'permission': entry.permission} for entry in access]
