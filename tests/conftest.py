@@ -6,7 +6,6 @@ A PostgreSQL server that does not answer fails the postgresql runs, unless MYSAF
 """
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -16,13 +15,12 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from store import accounts, config, runtime
+from store import config, runtime
 from store.crypto import Keyring
 from store.models import MODELS
-from store.passwords import hash_password
 from store.records import Actor, UserInfo
 
-PASSWORD = 'correct horse battery staple'
+from tests.seeding import PASSWORD, create_user, secret_maker  # noqa: F401 - PASSWORD is imported from here
 POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 
 
@@ -105,14 +103,15 @@ def started_store(store_backend: StoreBackend) -> StoreBackend:
 
 
 @pytest.fixture
-def make_user(started_store: StoreBackend, monkeypatch: pytest.MonkeyPatch) -> Callable[..., UserInfo]:
+def make_user(started_store: StoreBackend) -> Callable[..., UserInfo]:
     """Create a user with the password PASSWORD through store.accounts.create_user."""
-    def make(username: str, *, is_admin: bool = False, display_name: str = '') -> UserInfo:
-        # Argon2id costs ~30 ms a hash; every helper-made user shares one real hash of PASSWORD.
-        with monkeypatch.context() as patch:
-            patch.setattr(accounts, 'hash_password', _hash_once)
-            return accounts.create_user(username, PASSWORD, display_name=display_name, is_admin=is_admin)
-    return make
+    return create_user
+
+
+@pytest.fixture
+def add_secret(started_store: StoreBackend) -> Callable[..., int]:
+    """Create an API secret through the service: `add_secret(actor, **fields)`, valid defaults."""
+    return secret_maker()
 
 
 @pytest.fixture
@@ -122,11 +121,6 @@ def make_actor(make_user: Callable[..., UserInfo]) -> Callable[..., Actor]:
         user = make_user(username, is_admin=is_admin, display_name=display_name)
         return Actor(user.id, ip='203.0.113.7', user_agent='pytest')
     return make
-
-
-@functools.cache
-def _hash_once(password: str) -> str:
-    return hash_password(password)
 
 
 def _drop_tables(url: str) -> None:

@@ -111,8 +111,8 @@ class Server:
     def create_user(self, name: str, *, admin: bool = False, password: str = PASSWORD, exist_ok: bool = False) -> None:
         """Add a user with the command line, as an operator would (the server may be running)."""
         command = [sys.executable, 'main.py', 'create-user', name, '--password-stdin'] + (['--admin'] if admin else [])
-        result = subprocess.run(command, check=False, cwd=ROOT, env=self.environ(), input=f'{password}\n', capture_output=True,
-                                text=True, timeout=30)
+        result = subprocess.run(command, check=False, cwd=ROOT, env=self.environ(), input=f'{password}\n',
+                                capture_output=True, text=True, timeout=30)
         if result.returncode != 0 and not (exist_ok and 'already taken' in result.stderr):
             raise RuntimeError(f'create-user {name} failed ({result.returncode}): {result.stderr}')
 

@@ -46,7 +46,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_nothing_is_lost(
         expect(person.get_by_role('heading', name='Edit API secret')).to_be_visible()
         expect(person.get_by_role('textbox', name='Name *')).to_have_value(secret.name)
     expect(owner.get_by_role('main')).to_contain_text(re.compile(
-        rf'Created by {data.owner_display_name} at {WHEN} UTC · last changed by {data.owner_display_name} at {WHEN} UTC'))
+        rf'Created by {data.owner_display_name} at {WHEN} UTC · '
+        rf'last changed by {data.owner_display_name} at {WHEN} UTC'))
     expect(owner.get_by_role('textbox', name='Client secret')).to_have_value('')  # never pre-filled
 
     # Bob changes the Notes and saves first.

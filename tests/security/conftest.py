@@ -6,8 +6,6 @@ port with a data dir of its own, and keeps its stdout and stderr in files a test
 """
 from __future__ import annotations
 
-import functools
-import itertools
 import os
 import secrets
 import signal
@@ -22,26 +20,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from store import accounts, api_secrets, config, runtime
-from store.passwords import hash_password
+from store import api_secrets, config, runtime
 from store.records import Actor, ApiSecretInput, UserInfo
+from tests.seeding import PASSWORD, create_user  # noqa: F401 - the attacks import PASSWORD from here
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = 'correct horse battery staple'
 
-
-@pytest.fixture
-def add_secret(started_store) -> Callable[..., int]:
-    """Create an API secret through the service; every field has a valid default, the secret is random."""
-    counter = itertools.count(1)
-
-    def add(actor: Actor, **fields: object) -> int:
-        n = next(counter)
-        values = {'name': f'Secret {n}', 'url': f'https://api{n}.example.com/v1', 'client_id': f'client-{n}',
-                  'client_secret': f'sk_test_{n}_{secrets.token_hex(12)}'}
-        values.update(fields)
-        return api_secrets.create_api_secret(actor, ApiSecretInput(**values))
-    return add
 
 
 @dataclass
@@ -135,14 +119,7 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., MySafeServer]]:
 
 
 def _create_user(username: str, is_admin: bool) -> UserInfo:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, 'hash_password', _hash_once)  # Argon2id once for every seeded user
-        return accounts.create_user(username, PASSWORD, is_admin=is_admin)
-
-
-@functools.cache
-def _hash_once(password: str) -> str:
-    return hash_password(password)
+    return create_user(username, is_admin=is_admin)
 
 
 def _free_port() -> int:

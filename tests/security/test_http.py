@@ -128,7 +128,8 @@ async def test_a_reveal_leaves_no_plaintext_in_logs_sessions_or_database(server_
     browser = WireClient(server.url)
     try:
         await log_in(browser, 'alice', f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}')
-        await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'View the information'))
+        await browser.wait_for(
+            lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'View the information'))
         await browser.click(browser.button('View the information'))
         await browser.wait_for(lambda: plaintext in json.dumps(browser.received))  # it did reach the browser
         await browser.click(browser.button('Copy Client secret'))

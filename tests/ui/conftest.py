@@ -6,8 +6,6 @@ the store). Users made here share one real Argon2id hash of PASSWORD, to stay fa
 from __future__ import annotations
 
 import asyncio
-import functools
-import itertools
 import secrets
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -16,11 +14,8 @@ import pytest
 from nicegui import background_tasks
 from nicegui.testing import User
 
-from store import accounts, api_secrets
-from store.passwords import hash_password
-from store.records import Actor, ApiSecretInput, UserInfo
-
-from .helpers import PASSWORD
+from store.records import Actor, UserInfo
+from tests.seeding import create_user, secret_maker
 
 
 @pytest.fixture(autouse=True)
@@ -51,29 +46,13 @@ async def settle(data_dir: Path, user: User) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-def make_user(monkeypatch: pytest.MonkeyPatch) -> Callable[..., UserInfo]:
+def make_user() -> Callable[..., UserInfo]:
     """Create a user whose password is PASSWORD (call it once `user` has started the app)."""
-    def make(username: str, *, is_admin: bool = False, display_name: str = '') -> UserInfo:
-        with monkeypatch.context() as patch:
-            patch.setattr(accounts, 'hash_password', _hash_once)
-            return accounts.create_user(username, PASSWORD, display_name=display_name, is_admin=is_admin)
-    return make
+    return create_user
 
 
 @pytest.fixture
 def add_secret() -> Callable[..., int]:
-    """Create an API secret owned by `owner` through the service; every field has a valid default."""
-    counter = itertools.count(1)
-
-    def add(owner: UserInfo, **fields: object) -> int:
-        n = next(counter)
-        values = {'name': f'Secret {n}', 'url': f'https://api{n}.example.com/v1', 'client_id': f'client-{n}',
-                  'client_secret': f'sk_test_{n}_{secrets.token_hex(12)}'}
-        values.update(fields)
-        return api_secrets.create_api_secret(Actor(owner.id), ApiSecretInput(**values))
-    return add
-
-
-@functools.cache
-def _hash_once(password: str) -> str:
-    return hash_password(password)
+    """Create an API secret owned by `owner` (a UserInfo) through the service; valid defaults."""
+    add = secret_maker()
+    return lambda owner, **fields: add(Actor(owner.id), **fields)

@@ -10,7 +10,8 @@ from nicegui.elements.mixins.value_element import ValueElement
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
-PASSWORD = 'correct horse battery staple'
+from tests.seeding import PASSWORD  # noqa: F401 - the tests import it from here
+
 SLOW = 30  # retries of should_see (0.1 s each) for steps that hash a password or wait on a navigation
 
 

@@ -17,7 +17,8 @@ LAST_ADMIN = {'user': 'The last active administrator cannot be deactivated'}
 
 
 def _users() -> list[tuple]:
-    return [(user.username, user.password_hash, user.is_admin, user.is_active) for user in User.select().order_by(User.id)]
+    return [(user.username, user.password_hash, user.is_admin, user.is_active)
+            for user in User.select().order_by(User.id)]
 
 
 def _user_events() -> list[tuple]:
@@ -94,7 +95,8 @@ def test_a_deactivated_user_cannot_log_in_or_act_until_activated(started_store, 
     assert _user_events()[-1] == ('Disabling', bob.user_id, 'bob', root.user_id)
     with pytest.raises(NotAuthenticated, match='Invalid username or password'):
         accounts.authenticate('bob', PASSWORD)
-    for attempt in (lambda: api_secrets.list_api_secrets(bob), lambda: api_secrets.reveal_client_secret(bob, secret_id)):
+    for attempt in (lambda: api_secrets.list_api_secrets(bob),
+                    lambda: api_secrets.reveal_client_secret(bob, secret_id)):
         with pytest.raises(NotAuthenticated):
             attempt()
     assert events_for(secret_id, 'Reveal') == []

@@ -165,7 +165,8 @@ def test_restore_makes_an_earlier_value_current_and_keeps_the_replaced_one(start
     assert (newest.set_by, newest.replaced_by) == ('Alice', 'Alice')
     details = api_secrets.get_api_secret(alice, secret_id)
     assert (details.version, details.updated_by) == (3, 'Alice')
-    assert [event.item_name for event in events_for(secret_id, 'Change')] == ['Stripe', 'Stripe (restored Client secret)']
+    changes = [event.item_name for event in events_for(secret_id, 'Change')]
+    assert changes == ['Stripe', 'Stripe (restored Client secret)']
 
 
 def test_a_restore_on_a_stale_version_changes_nothing(started_store, make_actor, add_secret):

@@ -300,7 +300,8 @@ def _state(world: World) -> State:
     secret = ApiSecret.get_by_id(world.secret_id)
     return State(
         secret={key: _plain(value) for key, value in secret.__data__.items()},
-        access=frozenset((row.user_id, row.can_edit) for row in Access.select().where(Access.secret == world.secret_id)),
+        access=frozenset((row.user_id, row.can_edit)
+                         for row in Access.select().where(Access.secret == world.secret_id)),
         history=tuple((row.id, _plain(row.client_secret)) for row in ClientSecretHistory.select()
                       .where(ClientSecretHistory.secret == world.secret_id).order_by(ClientSecretHistory.id)),
         events=Counter(event.action for event in Event.select().where(
