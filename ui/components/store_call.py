@@ -9,6 +9,7 @@ from nicegui import ui
 from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, SecretDisabled
 
 from .. import session
+from .display import not_found
 
 T = TypeVar('T')
 FAILED = object()
@@ -23,4 +24,16 @@ def attempt(action: Callable[[], T]) -> T | object:
         session.expired()
     except REFUSALS as error:
         ui.notify(str(error), type='negative')
+    return FAILED
+
+
+def load_page(action: Callable[[], T]) -> T | object:
+    """For building a page: the action's result, or FAILED after ending an expired session or showing
+    "API secret not found" (for a secret that does not exist and one the user may not see alike)."""
+    try:
+        return action()
+    except NotAuthenticated:
+        session.expired()
+    except (NotFound, Forbidden):
+        not_found()
     return FAILED

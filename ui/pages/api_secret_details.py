@@ -9,11 +9,11 @@ from store.records import OWNER, AccessEntry, ApiSecretDetails, HistoryEntry
 
 from .. import session
 from ..components.confirmation import confirm
-from ..components.display import not_found, page_heading, when
+from ..components.display import page_heading, when
 from ..components.protected_information import open_protected_information, show_protected_information
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
-from ..components.store_call import FAILED, attempt
+from ..components.store_call import FAILED, attempt, load_page
 from ..frame import Shell
 
 ACCESS_POLL_SECONDS = 5
@@ -29,17 +29,16 @@ def create(shell: Shell, secret_id: str) -> None:
 
     @ui.refreshable
     def content() -> None:
-        try:
+        def load() -> tuple[ApiSecretDetails, list[HistoryEntry] | None, list[AccessEntry]]:
             actor = session.actor()
             details = api_secrets.get_api_secret(actor, secret_id)  # the store parses the id
             entries = history.list_history(actor, details.id) if can_edit(details.permission) else None
-            access = api_secrets.access_list(actor, details.id)
-        except NotAuthenticated:
-            session.expired()
+            return details, entries, api_secrets.access_list(actor, details.id)
+
+        loaded = load_page(load)
+        if loaded is FAILED:
             return
-        except NotFound:
-            not_found()
-            return
+        details, entries, access = loaded
         with ui.column().classes('w-full q-pa-md max-w-4xl'):
             _heading(details)
             _fields(details)

@@ -1,6 +1,9 @@
 """Add and edit an API secret: every field validated by the store, each message at its field."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from nicegui import ui
 
 from store import api_secrets
@@ -8,9 +11,12 @@ from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, V
 from store.records import METHODS, ApiSecretDetails, ApiSecretInput
 
 from .. import session
-from ..components.display import not_found, page_heading, when
+from ..components.display import page_heading, when
 from ..components.forms import clear_errors, show_errors
+from ..components.store_call import FAILED, load_page
 from ..frame import Shell
+
+T = TypeVar('T')
 
 
 def create_new(shell: Shell) -> None:
@@ -21,17 +27,10 @@ def create_new(shell: Shell) -> None:
         fields = _fields()
 
         def save() -> None:
-            clear_errors(fields)
-            try:
-                secret_id = api_secrets.create_api_secret(session.actor(), _input(fields))
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                show_errors(fields, error)
-                return
-            ui.notify('API secret saved', type='positive')
-            ui.navigate.to(f'/mysafe/api-secrets/{secret_id}')
+            secret_id = _submit(fields, None, lambda: api_secrets.create_api_secret(session.actor(), _input(fields)))
+            if secret_id is not FAILED:
+                ui.notify('API secret saved', type='positive')
+                ui.navigate.to(f'/mysafe/api-secrets/{secret_id}')
 
         _buttons(save, '/mysafe/api-secrets')
 
@@ -39,15 +38,14 @@ def create_new(shell: Shell) -> None:
 def create_edit(shell: Shell, secret_id: str) -> None:
     if shell.enter() is None:
         return
-    try:
+    def load() -> ApiSecretDetails:
         details = api_secrets.get_api_secret(session.actor(), secret_id)  # the store parses the id
         if not details.can_edit:
-            raise NotFound()
-    except NotAuthenticated:
-        session.expired()
-        return
-    except NotFound:
-        not_found()
+            raise NotFound()  # a viewer's edit link reads like any secret they cannot reach
+        return details
+
+    details = load_page(load)
+    if details is FAILED:
         return
     with ui.column().classes('w-full q-pa-md max-w-3xl'):
         page_heading('Edit API secret')
@@ -59,26 +57,31 @@ def create_edit(shell: Shell, secret_id: str) -> None:
         version = {'value': details.version}
 
         def save() -> None:
-            clear_errors(fields)
-            conflict.text = ''
-            try:
-                api_secrets.update_api_secret(session.actor(), details.id, _input(fields), version['value'])
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                show_errors(fields, error)
-                return
-            except ConflictError as error:
-                conflict.text = str(error)
-                return
-            except (NotFound, Forbidden):
-                ui.notify('API secret not found', type='negative')
-                return
-            ui.notify('API secret updated', type='positive')
-            ui.navigate.to(f'/mysafe/api-secrets/{details.id}')
+            if _submit(fields, conflict, lambda: api_secrets.update_api_secret(
+                    session.actor(), details.id, _input(fields), version['value'])) is not FAILED:
+                ui.notify('API secret updated', type='positive')
+                ui.navigate.to(f'/mysafe/api-secrets/{details.id}')
 
         _buttons(save, f'/mysafe/api-secrets/{details.id}')
+
+
+def _submit(fields: dict, conflict: ui.label | None, action: Callable[[], T]) -> T | object:
+    """Save through the store: each refused field gets its message, a conflict its alert; FAILED then."""
+    clear_errors(fields)
+    if conflict is not None:
+        conflict.text = ''
+    try:
+        return action()
+    except NotAuthenticated:
+        session.expired()
+    except ValidationError as error:
+        show_errors(fields, error)
+    except ConflictError as error:
+        if conflict is not None:
+            conflict.text = str(error)
+    except (NotFound, Forbidden):
+        ui.notify('API secret not found', type='negative')
+    return FAILED
 
 
 def _fields(details: ApiSecretDetails | None = None) -> dict:
