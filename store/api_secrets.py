@@ -9,44 +9,16 @@ from peewee import IntegrityError, fn
 from . import events, runtime
 from .accounts import acting_user
 from .errors import ConflictError, SecretDisabled, ValidationError
+from .listing import export_api_secrets_csv, list_api_secrets, tags_of  # noqa: F401 - the list lives there
 from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
-from .permissions import EDITORS, find_secret, parse_ids, permissions_for_page, visible_to
-from .records import (CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput,
-                      ApiSecretSummary, Page)
+from .permissions import EDITORS, find_secret, parse_ids
+from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
 from .validation import clean_api_secret
 
 TABLE = 'api_secret'
 HISTORY_TABLE = 'client_secret_history'
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
-MAX_PER_PAGE = 500
-SORTS = {
-    'id': ApiSecret.id, 'name': fn.LOWER(ApiSecret.name), 'url': fn.LOWER(ApiSecret.url),
-    'owner': fn.LOWER(User.display_name),
-    'last_use': ApiSecret.last_used_at, 'status': ApiSecret.enabled,
-}
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
-
-
-def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: str = 'name',
-                     descending: bool = False, search: str = '', only_enabled: bool = False) -> Page:
-    """One page of the secrets the actor may see, sorted and filtered in the database."""
-    user = acting_user(actor)
-    query = visible_to(user)
-    if only_enabled:
-        query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    term = search.strip().lower()
-    if term:
-        query = query.where(fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
-                            fn.LOWER(ApiSecret.tags).contains(term))
-    total = query.count()
-    column = SORTS.get(sort, SORTS['name'])
-    order = [column.desc(nulls='LAST') if descending else column.asc(nulls='LAST'), ApiSecret.id]
-    page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
-    rows = list(query.order_by(*order).paginate(page, per_page))
-    shared = _shared_ids([row.id for row in rows])
-    permissions = permissions_for_page(user, rows)
-    items = [_summary(row, permissions[row.id], row.id in shared) for row in rows]
-    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def get_api_secret(actor: Actor, secret_id: int) -> ApiSecretDetails:
@@ -224,28 +196,12 @@ def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: in
         raise ValidationError({'identifier': DUPLICATE_IDENTIFIER})
 
 
-def _shared_ids(secret_ids: list[int]) -> set[int]:
-    if not secret_ids:
-        return set()
-    return {row.secret_id for row in Access.select(Access.secret).where(Access.secret.in_(secret_ids)).distinct()}
-
-
-def _tags(secret: ApiSecret) -> list[str]:
-    return [tag for tag in (secret.tags or '').split('\n') if tag]
-
-
-def _summary(secret: ApiSecret, permission: str, shared: bool) -> ApiSecretSummary:
-    return ApiSecretSummary(id=secret.id, name=secret.name, url=secret.url, tags=_tags(secret), shared=shared,
-                            owner=secret.owner.display_name, last_used_at=secret.last_used_at,
-                            enabled=secret.enabled, permission=permission)
-
-
 def _details(secret: ApiSecret, permission: str) -> ApiSecretDetails:
     shared = Access.select().where(Access.secret == secret.id).exists()
     return ApiSecretDetails(
         id=secret.id, name=secret.name, owner=secret.owner.display_name, last_used_at=secret.last_used_at,
         url=secret.url, identifier=secret.identifier or '', client_id=secret.client_id, method=secret.method,
-        tags=_tags(secret), notes=secret.notes, enabled=secret.enabled, shared=shared, permission=permission,
+        tags=tags_of(secret), notes=secret.notes, enabled=secret.enabled, shared=shared, permission=permission,
         has_client_secret=secret.client_secret is not None, created_at=secret.created_at,
         created_by=name_of(secret.created_by_id), updated_at=secret.updated_at,
         updated_by=name_of(secret.updated_by_id), version=secret.version)

@@ -107,3 +107,17 @@ class HistoryEntry:
     set_by: str
     replaced_at: dt.datetime
     replaced_by: str
+
+
+@dataclass(frozen=True)
+class ApiSecretFilter:
+    """The list's filters as typed (SPEC section 1); `clean_filter` turns them into a query or field messages."""
+    id: str = ''
+    name: str = ''
+    url: str = ''
+    tags: str = ''
+    shared: str = 'All'  # All / Yes / No
+    owner: str = ''
+    last_use_from: str = ''  # YYYY-MM-DD, UTC
+    last_use_until: str = ''
+    enabled: str = 'All'  # All / Yes / No

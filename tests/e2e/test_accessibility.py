@@ -117,3 +117,13 @@ def _tab_to(page: Page, target, limit: int = 60) -> None:
             return
         page.keyboard.press('Tab')
     raise AssertionError(f'{target} never received the keyboard focus')
+
+
+def test_the_list_with_its_filters_shown_passes_axe(logged_in: Callable[..., Page]) -> None:
+    page = logged_in('alice', '/mysafe/api-secrets')
+    page.get_by_role('button', name='Show filters').click()
+    expect(page.get_by_role('button', name='Show filters')).to_have_attribute('aria-expanded', 'true')
+    page.get_by_role('textbox', name='ID').fill('not a number')
+    page.get_by_role('button', name='Filter', exact=True).click()
+    expect(page.get_by_text('Enter the ID as a number')).to_be_visible()
+    assert serious_violations(page) == []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
@@ -97,3 +98,15 @@ def _grid_menu_to_mysafe(page: Page) -> None:
     expect(modules).to_be_hidden()
     expect(page).to_have_url(re.compile(r'/mysafe$'))
     expect(page.get_by_role('heading', name='MySafe', level=1)).to_be_visible()
+
+
+def test_export_csv_downloads_the_list_without_client_secrets(logged_in, data: Seeded) -> None:
+    page = logged_in(data.owner, '/mysafe/api-secrets')
+    with page.expect_download() as download:
+        page.get_by_role('button', name='Export CSV').click()
+    assert download.value.suggested_filename == 'api-secrets.csv'
+    text = Path(download.value.path()).read_text(encoding='utf-8')
+    assert text.splitlines()[0] == 'ID,Name,URL,Tags,Shared,Owner,Last use,Status'
+    for secret in data.secrets:
+        assert secret.name in text
+        assert secret.client_secret not in text

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from store import accounts, admin, api_secrets, history, sharing
+from store import accounts, admin, api_secrets, history, listing, sharing
 from store.errors import NotAuthenticated, NotFound
 from store.models import ApiSecret, Event
 from store.records import Actor, ApiSecretInput
@@ -121,7 +121,7 @@ def test_batch_actions_refuse_ids_that_are_not_ids(alice_secret) -> None:
 
 # --- a deactivated (or deleted) user's actor is refused by every service ----------------------
 
-SERVICE_MODULES = (api_secrets, history, sharing, admin, accounts)
+SERVICE_MODULES = (api_secrets, listing, history, sharing, admin, accounts)
 NOT_A_SERVICE = {'accounts.log_out'}  # logging out an ended session is harmless
 
 
@@ -155,7 +155,8 @@ def _arguments(function: Callable, secret_id: int, other_user_id: int) -> dict:
 def test_the_store_has_the_services_this_file_expects() -> None:
     names = {name for name, _ in _services()}
     assert {'api_secrets.get_api_secret', 'api_secrets.reveal_client_secret', 'api_secrets.record_copy',
-            'api_secrets.access_list', 'api_secrets.list_api_secrets', 'api_secrets.create_api_secret'} <= names
+            'api_secrets.access_list', 'listing.list_api_secrets', 'listing.export_api_secrets_csv',
+            'api_secrets.create_api_secret'} <= names
 
 
 @pytest.mark.parametrize('how', ['deactivated', 'unknown id'])

@@ -4,11 +4,12 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import NotAuthenticated
+from store.errors import NotAuthenticated, ValidationError
 from store.records import OWNER, ApiSecretSummary, Page
 
 from .. import session
 from ..components.display import page_heading, when
+from ..components.list_filters import FilterPanel
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
 from ..frame import Shell
@@ -62,7 +63,9 @@ def create(shell: Shell) -> None:
         return
     with ui.column().classes('w-full q-pa-md'):
         page_heading('API secrets')
-        with ui.row().classes('w-full items-center gap-2'):
+        with ui.row().classes('w-full items-center gap-2') as toolbar:
+            show_filters = ui.button('Show filters', icon='filter_list',
+                                     on_click=lambda: filters.toggle(show_filters)).props('flat aria-expanded=false')
             ui.button('Update', icon='refresh', on_click=lambda: reload()).props('flat')
             batch = [
                 ui.button('Disable', icon='block', on_click=lambda: set_enabled(_selected(table), False, reload)),
@@ -72,7 +75,12 @@ def create(shell: Shell) -> None:
             for button in batch:
                 button.props('outline').disable()
             ui.space()
+            ui.button('Export CSV', icon='download', on_click=lambda: export()).props('flat')
             ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
+        for button in toolbar.descendants():
+            if isinstance(button, ui.button):
+                button.props('no-caps')
+        filters = FilterPanel(on_apply=lambda: load({**table.pagination, 'page': 1}))
         table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'page': 1, 'rowsPerPage': PER_PAGE, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
         }, on_select=lambda: _enable_batch(table, batch)) \
@@ -90,12 +98,32 @@ def create(shell: Shell) -> None:
                 page = api_secrets.list_api_secrets(
                     session.actor(), page=int(pagination.get('page') or 1),
                     per_page=int(pagination.get('rowsPerPage') or PER_PAGE),
-                    sort=pagination.get('sortBy') or 'name', descending=bool(pagination.get('descending')))
+                    sort=pagination.get('sortBy') or 'name', descending=bool(pagination.get('descending')),
+                    filters=filters.value())
             except NotAuthenticated:
                 session.expired()
                 return
+            except ValidationError as error:
+                filters.show(error)
+                return
+            filters.show(None)
             _show(table, page, pagination)
             _enable_batch(table, batch)
+
+        def export() -> None:
+            """Every row the filters select (not only this page), without any client secret."""
+            pagination = table.pagination
+            try:
+                text = api_secrets.export_api_secrets_csv(
+                    session.actor(), sort=pagination.get('sortBy') or 'name',
+                    descending=bool(pagination.get('descending')), filters=filters.value())
+            except NotAuthenticated:
+                session.expired()
+                return
+            except ValidationError as error:
+                filters.show(error)
+                return
+            ui.download.content(text.encode('utf-8'), 'api-secrets.csv', 'text/csv')
 
         def reload() -> None:
             table.selected = []

@@ -1,0 +1,108 @@
+"""The list's filters (SPEC section 1) and its CSV export: in the database, only what the actor may see."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from store import api_secrets, sharing
+from store.errors import ValidationError
+from store.models import ApiSecret
+from store.records import ApiSecretFilter
+
+
+@pytest.fixture
+def world(started_store, make_actor, add_secret):
+    alice, bob, carol = (make_actor('alice', display_name='Alice Martin'), make_actor('bob', display_name='Bob B'),
+                         make_actor('carol'))
+    ids = {
+        'stripe': add_secret(alice, name='Stripe', url='https://api.stripe.com', tags='payments, prod',
+                             client_secret='sk_live_stripe'),
+        'twilio': add_secret(alice, name='Twilio', url='https://api.twilio.com', tags='sms'),
+        'github': add_secret(bob, name='GitHub', url='https://api.github.com', tags='ci'),
+        'carols': add_secret(carol, name='Carol private', url='https://carol.example'),
+    }
+    sharing.share(bob, [ids['github']], {alice.user_id: False})
+    sharing.share(alice, [ids['stripe']], {bob.user_id: True})
+    api_secrets.set_enabled(alice, [ids['twilio']], False)
+    ApiSecret.update(last_used_at=dt.datetime(2026, 3, 10, 12, 0)).where(ApiSecret.id == ids['stripe']).execute()
+    ApiSecret.update(last_used_at=dt.datetime(2026, 3, 12, 23, 59)).where(ApiSecret.id == ids['github']).execute()
+    return alice, ids
+
+
+def _names(actor, **filters) -> list[str]:
+    return [item.name for item in api_secrets.list_api_secrets(actor, filters=ApiSecretFilter(**filters)).items]
+
+
+@pytest.mark.parametrize('filters, expected', [
+    ({}, ['Carol private?', 'GitHub', 'Stripe', 'Twilio']),
+    ({'name': 'STRI'}, ['Stripe']),
+    ({'url': 'twilio.com'}, ['Twilio']),
+    ({'tags': 'prod'}, ['Stripe']),
+    ({'owner': 'bob'}, ['GitHub']),  # by username
+    ({'owner': 'martin'}, ['Stripe', 'Twilio']),  # by display name
+    ({'shared': 'Yes'}, ['GitHub', 'Stripe']),
+    ({'shared': 'No'}, ['Twilio']),
+    ({'enabled': 'No'}, ['Twilio']),
+    ({'enabled': 'Yes'}, ['GitHub', 'Stripe']),
+    ({'last_use_from': '2026-03-11'}, ['GitHub']),
+    ({'last_use_until': '2026-03-10'}, ['Stripe']),
+    ({'last_use_from': '2026-03-10', 'last_use_until': '2026-03-12'}, ['GitHub', 'Stripe']),
+    ({'name': 'Stripe', 'shared': 'No'}, []),
+])
+def test_each_filter_narrows_what_the_actor_sees(world, filters, expected):
+    alice, _ = world
+    expected = [name for name in expected if not name.endswith('?')]  # Carol's secret is never Alice's to see
+    assert _names(alice, **filters) == expected
+
+
+def test_the_id_filter_and_that_it_never_reaches_a_secret_one_may_not_see(world):
+    alice, ids = world
+    assert _names(alice, id=str(ids['stripe'])) == ['Stripe']
+    assert _names(alice, id=str(ids['carols'])) == []
+
+
+@pytest.mark.parametrize('filters, field', [
+    ({'id': 'abc'}, 'id'), ({'id': '1 OR 1=1'}, 'id'), ({'id': '١'}, 'id'), ({'id': '9' * 30}, 'id'),
+    ({'last_use_from': '10/03/2026'}, 'last_use_from'), ({'last_use_until': '2026-02-30'}, 'last_use_until'),
+    ({'last_use_from': '2026-03-12', 'last_use_until': '2026-03-10'}, 'last_use_until'),
+    ({'shared': 'Maybe'}, 'shared'), ({'enabled': ''}, 'enabled'),
+])
+def test_an_unreadable_filter_is_reported_at_its_field(world, filters, field):
+    alice, _ = world
+    with pytest.raises(ValidationError) as refused:
+        api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(**filters))
+    assert set(refused.value.errors) == {field}
+
+
+def test_csv_export_holds_what_the_list_shows_and_never_a_client_secret(world):
+    alice, ids = world
+    text = api_secrets.export_api_secrets_csv(alice, filters=ApiSecretFilter(shared='Yes'))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ['ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status']
+    assert rows[1:] == [
+        [str(ids['github']), 'GitHub', 'https://api.github.com', 'ci', 'Yes', 'Bob B', '2026-03-12 23:59 UTC',
+         'Enabled'],
+        [str(ids['stripe']), 'Stripe', 'https://api.stripe.com', 'payments, prod', 'Yes', 'Alice Martin',
+         '2026-03-10 12:00 UTC', 'Enabled'],
+    ]
+    assert 'sk_live_stripe' not in api_secrets.export_api_secrets_csv(alice)
+    assert 'Carol private' not in api_secrets.export_api_secrets_csv(alice)
+
+
+def test_csv_export_covers_every_page(started_store, make_actor, add_secret):
+    alice = make_actor('alice')
+    for n in range(3):
+        add_secret(alice, name=f'Secret {n}')
+    rows = list(csv.reader(io.StringIO(api_secrets.export_api_secrets_csv(alice, sort='name', descending=True))))
+    assert [row[1] for row in rows[1:]] == ['Secret 2', 'Secret 1', 'Secret 0']
+
+
+@pytest.mark.parametrize('name', ['=HYPERLINK("https://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)'])
+def test_csv_export_defuses_spreadsheet_formulas(started_store, make_actor, add_secret, name):
+    alice = make_actor('alice')
+    add_secret(alice, name=name, tags='=cmd|calc')
+    [_, row] = list(csv.reader(io.StringIO(api_secrets.export_api_secrets_csv(alice))))
+    assert (row[1], row[3]) == ("'" + name, "'=cmd|calc")

@@ -1,0 +1,59 @@
+"""The API secrets list's filter panel (SPEC section 1): typed filters, read by the store."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from store.errors import ValidationError
+from store.records import ApiSecretFilter
+
+from .forms import clear_errors, show_errors
+
+CHOICES = ['All', 'Yes', 'No']
+
+
+class FilterPanel:
+    """Hidden until **Show filters**; **Filter** applies what is typed, **Clear** empties it and applies."""
+
+    def __init__(self, on_apply: Callable[[], None]) -> None:
+        with ui.card().classes('w-full').props('flat bordered') as self.card:
+            ui.label('Filters').classes('text-subtitle1').props('role=heading aria-level=2')
+            with ui.element('div').classes('w-full grid gap-x-4 grid-cols-[repeat(auto-fill,minmax(12rem,1fr))]'):
+                self.fields: dict = {
+                    'id': ui.input('ID').props('inputmode=numeric'),
+                    'name': ui.input('Name'),
+                    'url': ui.input('URL'),
+                    'tags': ui.input('Tags'),
+                    'shared': ui.select(CHOICES, label='Shared', value='All'),
+                    'owner': ui.input('Owner'),
+                    'last_use_from': ui.input('Last use from').props('type=date stack-label'),
+                    'last_use_until': ui.input('Last use until').props('type=date stack-label'),
+                    'enabled': ui.select(CHOICES, label='Enabled', value='All'),
+                }
+            for field in self.fields.values():
+                field.on('keydown.enter', on_apply)
+            with ui.row().classes('gap-2'):
+                ui.button('Filter', icon='filter_alt', on_click=on_apply)
+                ui.button('Clear', on_click=lambda: (self.clear(), on_apply())).props('flat')
+        self.card.set_visibility(False)
+
+    def toggle(self, button: ui.button) -> None:
+        self.card.set_visibility(not self.card.visible)
+        button.props['aria-expanded'] = 'true' if self.card.visible else 'false'
+
+    def value(self) -> ApiSecretFilter:
+        return ApiSecretFilter(**{name: str(field.value or '') for name, field in self.fields.items()})
+
+    def clear(self) -> None:
+        clear_errors(self.fields)
+        for name, field in self.fields.items():
+            field.value = 'All' if name in ('shared', 'enabled') else ''
+
+    def show(self, error: ValidationError | None) -> None:
+        """Messages next to the filters the store could not read (none: all clear)."""
+        if error is None:
+            clear_errors(self.fields)
+        else:
+            self.card.set_visibility(True)
+            show_errors(self.fields, error)
