@@ -15,7 +15,7 @@ ABSOLUTE_TIMEOUT = 12 * 60 * 60
 
 
 def start(user: UserInfo) -> None:
-    now = time.time()
+    now = _now()
     app.storage.user.clear()
     app.storage.user.update(user_id=user.id, login_at=now, seen_at=now)
 
@@ -51,12 +51,16 @@ def _live_user_id(touch: bool = True) -> int | None:
     """The session's user id while within the idle and absolute timeouts (and marks it seen)."""
     data = app.storage.user
     user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
-    now = time.time()
+    now = _now()
     if user_id is None or now - seen_at > IDLE_TIMEOUT or now - login_at > ABSOLUTE_TIMEOUT:
         return None
     if touch:
         data['seen_at'] = now
     return int(user_id)
+
+
+def _now() -> float:
+    return time.time()  # one place to read the clock, so tests can move it
 
 
 def client_ip() -> str:

@@ -1,0 +1,54 @@
+"""Sessions end after 30 idle minutes and after 12 hours whatever happens (SPEC section 4)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from ui import session
+
+from .helpers import SLOW, go, log_in, until
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch):
+    """Move the session's clock forward: `clock(minutes=31)`."""
+    offset = {'seconds': 0.0}
+    monkeypatch.setattr(session, '_now', lambda: time.time() + offset['seconds'])
+
+    def advance(*, minutes: float = 0, hours: float = 0) -> None:
+        offset['seconds'] += minutes * 60 + hours * 3600
+    return advance
+
+
+async def _logged_in(user: User, make_user, add_secret) -> None:
+    alice = make_user('alice')
+    add_secret(alice, name='Stripe')
+    await log_in(user, 'alice', path='/login?return_to=/mysafe/api-secrets')
+    await user.should_see(kind=ui.table, retries=SLOW)
+
+
+async def _goes_to_login(user: User, path: str) -> None:
+    go(user, path)
+    await until(lambda: user.back_history[-1].startswith('/login'))
+    await user.should_see('Log in to MySafe', retries=SLOW)
+
+
+async def test_thirty_idle_minutes_end_the_session(user: User, make_user, add_secret, clock) -> None:
+    await _logged_in(user, make_user, add_secret)
+    clock(minutes=31)
+    await _goes_to_login(user, '/mysafe')
+
+
+async def test_activity_keeps_the_session_alive_but_not_past_twelve_hours(
+        user: User, make_user, add_secret, clock) -> None:
+    await _logged_in(user, make_user, add_secret)
+    paths = ('/mysafe/api-secrets', '/mysafe')  # each step opens the other page: staying put is no action
+    for step in range(1, 29):  # an action every 25 minutes, up to 11 h 40 min after logging in
+        clock(minutes=25)
+        go(user, paths[step % 2])
+        await until(lambda step=step: user.back_history[-1] == paths[step % 2])
+    clock(minutes=25)  # 12 h 05 min after logging in, 25 minutes after the last action
+    await _goes_to_login(user, '/mysafe')
