@@ -152,3 +152,14 @@ async def test_a_reveal_leaves_no_plaintext_in_logs_sessions_or_database(server_
         assert plaintext.encode() not in path.read_bytes(), path.name
     assert (data_dir / 'storage.secret').stat().st_mode & 0o777 == 0o600
     assert (data_dir / 'master.key').stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize('path', ['/login', '/mysafe/api-secrets/1', '/setup'])
+def test_pages_cannot_be_framed_sniffed_or_cached(seeded, path: str) -> None:
+    server, _ = seeded
+    response = httpx.get(server.url + path, timeout=10)
+    assert response.headers['x-frame-options'] == 'DENY'  # no clickjacking of Copy or Share
+    assert "frame-ancestors 'none'" in response.headers['content-security-policy']
+    assert response.headers['x-content-type-options'] == 'nosniff'
+    assert response.headers['referrer-policy'] == 'no-referrer'
+    assert response.headers['cache-control'] == 'no-store'
