@@ -39,7 +39,9 @@ def _serve(settings: Settings) -> int:
     app.on_shutdown(runtime.stop)
     security_headers.install(app)
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
-           show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False)
+           show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False,
+           # The cookie outlives no session (12 h absolute); over HTTPS it is never sent in clear.
+           session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies})
     return 0
 
 

@@ -20,6 +20,7 @@ class Settings:
     master_key_b64: str | None
     key_file: Path
     storage_secret: str | None
+    secure_cookies: bool = False
 
     @property
     def storage_secret_file(self) -> Path:
@@ -45,6 +46,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})') from None
     if not 1 <= port <= 65535:
         raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})')
+    secure_text = (env.get('MYSAFE_SECURE_COOKIES') or 'false').strip().lower()
+    if secure_text not in ('true', 'false', '1', '0', 'yes', 'no'):
+        raise ConfigError(f'MYSAFE_SECURE_COOKIES must be true or false (got {secure_text!r})')
     key_file = Path(env.get('MYSAFE_KEY_FILE') or data_dir / 'master.key').expanduser().resolve()
     return Settings(
         data_dir=data_dir,
@@ -54,4 +58,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         master_key_b64=env.get('MYSAFE_MASTER_KEY') or None,
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
+        secure_cookies=secure_text in ('true', '1', 'yes'),
     )

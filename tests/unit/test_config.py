@@ -1,0 +1,26 @@
+"""Configuration from the environment (SPEC section 5): defaults, and a clear error for each bad value."""
+from __future__ import annotations
+
+import pytest
+
+from store import config
+from store.errors import ConfigError
+
+
+def test_defaults_serve_sqlite_in_the_data_dir_on_localhost(tmp_path):
+    settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path)})
+    assert settings.database_url == f'sqlite:///{tmp_path / "mysafe.db"}'
+    assert (settings.host, settings.port, settings.key_file) == ('127.0.0.1', 8080, tmp_path / 'master.key')
+    assert settings.secure_cookies is False
+
+
+@pytest.mark.parametrize('text, expected', [('true', True), ('1', True), ('YES', True), ('false', False),
+                                            ('0', False), ('no', False)])
+def test_secure_cookies_reads_true_and_false(tmp_path, text, expected):
+    assert config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_SECURE_COOKIES': text}) \
+        .secure_cookies is expected
+
+
+def test_a_secure_cookies_value_that_is_not_a_boolean_is_refused_by_name(tmp_path):
+    with pytest.raises(ConfigError, match='MYSAFE_SECURE_COOKIES'):
+        config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_SECURE_COOKIES': 'maybe'})
