@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .crypto import decode_key
 from .errors import ConfigError
 
 DEFAULT_HOST = '127.0.0.1'
@@ -49,13 +50,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     secure_text = (env.get('MYSAFE_SECURE_COOKIES') or 'false').strip().lower()
     if secure_text not in ('true', 'false', '1', '0', 'yes', 'no'):
         raise ConfigError(f'MYSAFE_SECURE_COOKIES must be true or false (got {secure_text!r})')
+    master_key_b64 = env.get('MYSAFE_MASTER_KEY') or None
+    if master_key_b64:
+        decode_key(master_key_b64, 'MYSAFE_MASTER_KEY')  # a bad key stops start-up before the database is touched
     key_file = Path(env.get('MYSAFE_KEY_FILE') or data_dir / 'master.key').expanduser().resolve()
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         host=env.get('MYSAFE_HOST') or DEFAULT_HOST,
         port=port,
-        master_key_b64=env.get('MYSAFE_MASTER_KEY') or None,
+        master_key_b64=master_key_b64,
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),

@@ -68,11 +68,11 @@ def load_master_key(master_key_b64: str | None, key_file: Path, *, may_create: b
     an existing file is never overwritten.
     """
     if master_key_b64:
-        return _decode_key(master_key_b64, 'MYSAFE_MASTER_KEY')
+        return decode_key(master_key_b64, 'MYSAFE_MASTER_KEY')
     if key_file.exists():
         if key_file.stat().st_mode & 0o077:
             raise ConfigError(f'The key file {key_file} is readable by other users; run: chmod 600 {key_file}')
-        return _decode_key(key_file.read_text().strip(), f'the key file {key_file}')
+        return decode_key(key_file.read_text().strip(), f'the key file {key_file}')
     if not may_create:
         raise ConfigError(f'The key file {key_file} is missing, but the database already holds encrypted data. '
                           'Restore the key file or set MYSAFE_MASTER_KEY.')
@@ -84,7 +84,7 @@ def load_master_key(master_key_b64: str | None, key_file: Path, *, may_create: b
     return key
 
 
-def _decode_key(text: str, source: str) -> bytes:
+def decode_key(text: str, source: str) -> bytes:
     try:
         key = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
