@@ -15,6 +15,7 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
+from .tabular import read_day, safe_cell
 
 MAX_PER_PAGE = 500
 CHOICES = ('All', 'Yes', 'No')
@@ -53,7 +54,7 @@ def export_api_secrets_csv(actor: Actor, *, sort: str = 'name', descending: bool
     writer.writerow(CSV_COLUMNS)
     for start in range(0, query.count(), MAX_PER_PAGE):
         for item in _summaries(user, list(query.offset(start).limit(MAX_PER_PAGE))):
-            writer.writerow([_cell(value) for value in (
+            writer.writerow([safe_cell(value) for value in (
                 item.id, item.name, item.url, ', '.join(item.tags), 'Yes' if item.shared else 'No', item.owner,
                 item.last_used_at.strftime('%Y-%m-%d %H:%M UTC') if item.last_used_at else 'Never',
                 'Enabled' if item.enabled else 'Disabled')])
@@ -102,8 +103,8 @@ def _conditions(filters: ApiSecretFilter) -> list:
         conditions.append(ApiSecret.id.not_in(anyone_with_access))
     if filters.enabled in ('Yes', 'No'):
         conditions.append(ApiSecret.enabled == (filters.enabled == 'Yes'))
-    since, until = _day(filters.last_use_from, 'last_use_from', errors), _day(filters.last_use_until,
-                                                                              'last_use_until', errors)
+    since = read_day(filters.last_use_from, 'last_use_from', errors)
+    until = read_day(filters.last_use_until, 'last_use_until', errors)
     if since and until and since > until:
         errors['last_use_until'] = 'Until must not be before From'
     if since:
@@ -113,17 +114,6 @@ def _conditions(filters: ApiSecretFilter) -> list:
     if errors:
         raise ValidationError(errors)
     return conditions
-
-
-def _day(text: str, field: str, errors: dict[str, str]) -> dt.date | None:
-    text = (text or '').strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        errors[field] = 'Enter a date as YYYY-MM-DD'
-        return None
 
 
 def _order(sort: str, descending: bool) -> list:
@@ -140,9 +130,3 @@ def _summaries(user: User, rows: list[ApiSecret]) -> list[ApiSecretSummary]:
                              owner=row.owner.display_name, last_used_at=row.last_used_at, enabled=row.enabled,
                              permission=permissions[row.id]) for row in rows]
 
-
-def _cell(value: object) -> object:
-    # A cell starting with = + - @ (or a tab / carriage return) runs as a formula in spreadsheets.
-    if isinstance(value, str) and value[:1] in ('=', '+', '-', '@', '\t', '\r'):
-        return "'" + value
-    return value
