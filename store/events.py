@@ -8,6 +8,8 @@ NEW, CHANGE, VIEW, REVEAL, COPY = 'New', 'Change', 'View', 'Reveal', 'Copy'
 SHARING, UNSHARING, DISABLING, ACTIVATION = 'Sharing', 'Unsharing', 'Disabling', 'Activation'
 LOGIN, LOGIN_FAILED, LOGOUT = 'Login', 'Login failed', 'Logout'
 API_SECRET, USER = 'API secret', 'User'
+ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIVATION, LOGIN, LOGIN_FAILED, LOGOUT)
+ITEM_TYPES = (API_SECRET, USER)
 
 
 def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',

@@ -121,3 +121,27 @@ class ApiSecretFilter:
     last_use_from: str = ''  # YYYY-MM-DD, UTC
     last_use_until: str = ''
     enabled: str = 'All'  # All / Yes / No
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit's filters as typed (SPEC section 1); the store reads them or names the field it cannot read."""
+    item_type: str = 'All'  # All / API secret / User
+    event: str = 'All'  # All, or one of the event names of store.events
+    user: str = ''  # part of the username
+    since: str = ''  # From: YYYY-MM-DD, UTC, the whole day included
+    until: str = ''  # Until: YYYY-MM-DD, UTC, the whole day included
+    item_id: str = ''  # only the events of this API secret (the details page's Audit button)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event as the audit shows it: the item's name at the time, never a client secret."""
+    id: int
+    name: str
+    type: str
+    event: str
+    user: str
+    ip: str
+    at: dt.datetime
+    item_id: int | None = None
