@@ -1,9 +1,10 @@
-"""The API secrets list's filter panel (SPEC section 1): typed filters, read by the store."""
+"""The filter panel of the API secrets list and the audit (SPEC section 1): typed filters, read by the store."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from nicegui import ui
+from nicegui.elements.mixins.value_element import ValueElement
 
 from store.errors import ValidationError
 from store.records import ApiSecretFilter
@@ -16,21 +17,15 @@ CHOICES = ['All', 'Yes', 'No']
 class FilterPanel:
     """Hidden until **Show filters**; **Filter** applies what is typed, **Clear** empties it and applies."""
 
-    def __init__(self, on_apply: Callable[[], None]) -> None:
+    def __init__(self, on_apply: Callable[[], None], fields: Callable[[], dict[str, ValueElement]] | None = None,
+                 record: type = ApiSecretFilter) -> None:
+        """`fields` builds the inputs, named as the fields of `record` (by default the API secrets list's)."""
+        self.record = record
         with ui.card().classes('w-full').props('flat bordered') as self.card:
             ui.label('Filters').classes('text-subtitle1').props('role=heading aria-level=2')
             with ui.element('div').classes('w-full grid gap-x-4 grid-cols-[repeat(auto-fill,minmax(12rem,1fr))]'):
-                self.fields: dict = {
-                    'id': ui.input('ID').props('inputmode=numeric'),
-                    'name': ui.input('Name'),
-                    'url': ui.input('URL'),
-                    'tags': ui.input('Tags'),
-                    'shared': ui.select(CHOICES, label='Shared', value='All'),
-                    'owner': ui.input('Owner'),
-                    'last_use_from': ui.input('Last use from').props('type=date stack-label'),
-                    'last_use_until': ui.input('Last use until').props('type=date stack-label'),
-                    'enabled': ui.select(CHOICES, label='Enabled', value='All'),
-                }
+                self.fields: dict[str, ValueElement] = (fields or api_secret_fields)()
+            self.defaults = {name: field.value for name, field in self.fields.items()}
             for field in self.fields.values():
                 field.on('keydown.enter', on_apply)
             with ui.row().classes('gap-2'):
@@ -42,13 +37,13 @@ class FilterPanel:
         self.card.set_visibility(not self.card.visible)
         button.props['aria-expanded'] = 'true' if self.card.visible else 'false'
 
-    def value(self) -> ApiSecretFilter:
-        return ApiSecretFilter(**{name: str(field.value or '') for name, field in self.fields.items()})
+    def value(self):  # an instance of `record`
+        return self.record(**{name: str(field.value or '') for name, field in self.fields.items()})
 
     def clear(self) -> None:
         clear_errors(self.fields)
         for name, field in self.fields.items():
-            field.value = 'All' if name in ('shared', 'enabled') else ''
+            field.value = self.defaults[name]
 
     def show(self, error: ValidationError | None) -> None:
         """Messages next to the filters the store could not read (none: all clear)."""
@@ -57,3 +52,18 @@ class FilterPanel:
         else:
             self.card.set_visibility(True)
             show_errors(self.fields, error)
+
+
+def api_secret_fields() -> dict[str, ValueElement]:
+    """The API secrets list's filters, named as the fields of ApiSecretFilter."""
+    return {
+        'id': ui.input('ID').props('inputmode=numeric'),
+        'name': ui.input('Name'),
+        'url': ui.input('URL'),
+        'tags': ui.input('Tags'),
+        'shared': ui.select(CHOICES, label='Shared', value='All'),
+        'owner': ui.input('Owner'),
+        'last_use_from': ui.input('Last use from').props('type=date stack-label'),
+        'last_use_until': ui.input('Last use until').props('type=date stack-label'),
+        'enabled': ui.select(CHOICES, label='Enabled', value='All'),
+    }
