@@ -4,7 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from .frame import Shell
-from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, home, login, setup
+from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup
 
 
 def root() -> None:
@@ -22,6 +22,7 @@ def root() -> None:
         '/mysafe/api-secrets/new': api_secret_form.create_new,
         '/mysafe/api-secrets/{secret_id}': api_secret_details.create,
         '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
+        '/audit': audit.create,
         '/admin/users': admin_users.create,
     }, data={'shell': shell}).classes('w-full')
 
