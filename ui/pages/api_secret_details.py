@@ -24,7 +24,8 @@ ACCESS_COLUMNS = [
 
 
 def create(shell: Shell, secret_id: str) -> None:
-    if shell.enter() is None:
+    user = shell.enter()
+    if user is None:
         return
 
     @ui.refreshable
@@ -42,7 +43,7 @@ def create(shell: Shell, secret_id: str) -> None:
         with ui.column().classes('w-full q-pa-md max-w-4xl'):
             _heading(details)
             _fields(details)
-            _buttons(details, content.refresh)
+            _buttons(details, content.refresh, may_read_audit=details.permission == OWNER or user.is_admin)
             if entries is not None:
                 _history(details, entries, content.refresh)
             _access(details.id, access, content.refresh)
@@ -75,7 +76,7 @@ def _fields(details: ApiSecretDetails) -> None:
                 ui.label(value)
 
 
-def _buttons(details: ApiSecretDetails, refresh) -> None:
+def _buttons(details: ApiSecretDetails, refresh, *, may_read_audit: bool) -> None:
     with ui.row().classes('q-mt-md gap-2'):
         view = ui.button('View the information', icon='visibility',
                          on_click=lambda: open_protected_information(details.id, details.client_id))
@@ -89,6 +90,9 @@ def _buttons(details: ApiSecretDetails, refresh) -> None:
         if can_edit(details.permission):
             label, icon = ('Disable', 'block') if details.enabled else ('Enable', 'check_circle')
             ui.button(label, icon=icon, on_click=lambda: set_enabled([details.id], not details.enabled, refresh)) \
+                .props('outline')
+        if may_read_audit:  # SPEC section 3: the owner and administrators read an item's audit
+            ui.button('Audit', icon='history', on_click=lambda: ui.navigate.to(f'/audit?item={details.id}')) \
                 .props('outline')
 
 
