@@ -40,6 +40,8 @@ def test_the_log_in_page_passes_axe(page: Page) -> None:
     ('/mysafe/api-secrets/1/edit', 'Save'),
     ('/mysafe/api-secrets/new', 'Save'),
     ('/admin/users', 'Add user'),
+    ('/audit', 'Export CSV'),
+    ('/audit?item=1', 'Show every event'),
     ('/mysafe/api-secrets/9999', None),
 ])
 def test_each_screen_passes_axe(logged_in: Callable[..., Page], path: str, ready: str | None) -> None:
@@ -126,4 +128,15 @@ def test_the_list_with_its_filters_shown_passes_axe(logged_in: Callable[..., Pag
     page.get_by_role('textbox', name='ID').fill('not a number')
     page.get_by_role('button', name='Filter', exact=True).click()
     expect(page.get_by_text('Enter the ID as a number')).to_be_visible()
+    assert serious_violations(page) == []
+
+
+def test_the_audit_with_its_filters_shown_passes_axe(logged_in: Callable[..., Page]) -> None:
+    page = logged_in('alice', '/audit')
+    page.get_by_role('button', name='Show filters').click()
+    expect(page.get_by_role('combobox', name='Event')).to_be_visible()
+    page.get_by_role('textbox', name='From').fill('2026-03-12')
+    page.get_by_role('textbox', name='Until').fill('2026-03-10')
+    page.get_by_role('button', name='Filter', exact=True).click()
+    expect(page.get_by_text('Until must not be before From')).to_be_visible()
     assert serious_violations(page) == []
