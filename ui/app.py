@@ -11,6 +11,10 @@ def root() -> None:
     ui.page_title('MySafe')
     # Darker than Quasar's defaults, so white-on-primary and links meet WCAG AA contrast (4.5:1).
     ui.colors(primary='#1d4ed8', secondary='#0f766e', accent='#6d28d9', positive='#15803d', negative='#b91c1c')
+    # Quasar's page-loading bar is a progressbar without a name; give it one when it appears.
+    ui.add_body_html('<script>new MutationObserver(() => document.querySelectorAll(".q-loading-bar:not([aria-label])")'
+                     '.forEach(bar => bar.setAttribute("aria-label", "Loading"))).observe(document.body, '
+                     '{childList: true, subtree: true});</script>')
     ui.add_css('a.nicegui-link, a.nicegui-link:visited { color: #1d4ed8; } .q-tooltip { background: #374151; }')
     shell = Shell()
     ui.sub_pages({

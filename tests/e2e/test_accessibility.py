@@ -18,11 +18,11 @@ def serious_violations(page: Page, skip: tuple[str, ...] = ()) -> list[str]:
     """axe-core's serious and critical findings on the page, but for the rules in `skip`."""
     page.wait_for_load_state('networkidle')
     # Colours are only final once Quasar's opening transitions (fades, ripples) have finished; the
-    # navigation progress bar (a passing NiceGUI element, excluded) may keep its own animation going.
+    # page-loading bar may keep its own animation going.
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running' || "
                            "String(a.effect?.target?.className).includes('q-loading-bar'))")
     options = {**WCAG, 'rules': {rule: {'enabled': False} for rule in skip}}
-    results = Axe().run(page, context={'exclude': [['.q-loading-bar']]}, options=options)
+    results = Axe().run(page, options=options)
     return [f'{v["id"]} ({v["impact"]}): {[node["target"] for node in v["nodes"]][:3]}'
             for v in results.response['violations'] if v['impact'] in ('serious', 'critical')]
 
