@@ -7,7 +7,7 @@ from peewee import IntegrityError
 
 from . import events
 from .errors import LoginThrottled, NotAuthenticated, StoreError, ValidationError
-from .models import Event, User, db, utcnow
+from .models import Event, PasswordConfirmation, User, db, utcnow
 from .passwords import hash_password, verify_password
 from .records import Actor, UserInfo
 from .validation import run_checks, validate_display_name, validate_new_password, validate_username
@@ -15,6 +15,7 @@ from .validation import run_checks, validate_display_name, validate_new_password
 INVALID_LOGIN = 'Invalid username or password'
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 THROTTLE_FAILURES = 5
+PASSWORD_CONFIRMATION = dt.timedelta(minutes=5)
 
 
 def needs_setup() -> bool:
@@ -64,6 +65,36 @@ def authenticate(username: str, password: str, *, ip: str = '', user_agent: str 
         events.record(events.LOGIN, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
                       ip=ip, user_agent=user_agent)
     return to_info(user)
+
+
+def confirm_password(actor: Actor, password: str) -> None:
+    """Record that the actor typed their password in this session (secrets that ask for it: 5 minutes).
+
+    ValidationError at 'password' when it is wrong; failures count towards the log-in throttle.
+    """
+    user = acting_user(actor)
+    since = utcnow() - THROTTLE_WINDOW
+    failures = (Event.select().where(Event.action == events.LOGIN_FAILED, Event.username == user.username_key,
+                                     Event.at >= since).count())
+    if failures >= THROTTLE_FAILURES:
+        raise LoginThrottled('Too many failed attempts. Try again in 15 minutes.')
+    if not verify_password(user.password_hash, password or ''):
+        events.record(events.LOGIN_FAILED, actor, username=user.username_key, item_type=events.USER,
+                      item_id=user.id, item_name=f'{user.username_key} (password confirmation)')
+        raise ValidationError({'password': 'Wrong password'})
+    with db.atomic():
+        (PasswordConfirmation.insert(user=user.id, session=actor.session[:64], confirmed_at=utcnow())
+         .on_conflict(conflict_target=[PasswordConfirmation.user, PasswordConfirmation.session],
+                      update={PasswordConfirmation.confirmed_at: utcnow()}).execute())
+
+
+def password_confirmed(user: User, actor: Actor) -> bool:
+    """True when the actor confirmed their password in this session within the last 5 minutes."""
+    if not actor.session:
+        return False
+    return PasswordConfirmation.select().where(
+        (PasswordConfirmation.user == user.id) & (PasswordConfirmation.session == actor.session[:64])
+        & (PasswordConfirmation.confirmed_at >= utcnow() - PASSWORD_CONFIRMATION)).exists()
 
 
 def log_out(actor: Actor) -> None:

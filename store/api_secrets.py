@@ -7,8 +7,8 @@ from __future__ import annotations
 from peewee import IntegrityError, fn
 
 from . import events, runtime
-from .accounts import acting_user
-from .errors import ConflictError, SecretDisabled, ValidationError
+from .accounts import acting_user, password_confirmed
+from .errors import ConflictError, PasswordRequired, SecretDisabled, ValidationError
 from .listing import export_api_secrets_csv, list_api_secrets, tags_of  # noqa: F401 - the list lives there
 from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
 from .permissions import EDITORS, find_secret, parse_ids
@@ -34,8 +34,7 @@ def reveal_client_secret(actor: Actor, secret_id: int) -> str:
     """Decrypt the client secret for the actor; sets Last use and appends a Reveal event."""
     user = acting_user(actor)
     secret, _ = find_secret(user, secret_id)
-    if not secret.enabled:
-        raise SecretDisabled()
+    check_usable(secret, user, actor)
     plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
     mark_used(secret, user, actor, events.REVEAL, 'Client secret')
     return plaintext
@@ -47,8 +46,7 @@ def record_copy(actor: Actor, secret_id: int, field: str) -> None:
         raise ValueError(f'Unknown field {field!r}')
     user = acting_user(actor)
     secret, _ = find_secret(user, secret_id)
-    if not secret.enabled:
-        raise SecretDisabled()
+    check_usable(secret, user, actor)
     mark_used(secret, user, actor, events.COPY, COPYABLE_FIELDS[field])
 
 
@@ -82,8 +80,10 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
     kept, encrypted, in the information history.
     """
     user = acting_user(actor)
-    secret, _ = find_secret(user, secret_id, EDITORS)
+    secret, permission = find_secret(user, secret_id, EDITORS)
     cleaned = clean_api_secret(data)
+    if cleaned['ask_password'] != secret.ask_password and permission != OWNER:
+        raise ValidationError({'ask_password': 'Only the owner can change whether revealing asks for a password'})
     _check_identifier_free(secret.owner_id, cleaned['identifier'], exclude_id=secret.id)
     now = utcnow()
     changes = {**_columns(cleaned), 'updated_at': now, 'updated_by': user.id, 'version': secret.version + 1}
@@ -137,6 +137,15 @@ def access_list(actor: Actor, secret_id: int) -> list[AccessEntry]:
 
 # --- shared with the history and sharing services ---------------------------------------------
 
+def check_usable(secret: ApiSecret, user: User, actor: Actor) -> None:
+    """A secret can be revealed or copied only while enabled, and, when it asks for it, within 5 minutes
+    of the user confirming their password in this session."""
+    if not secret.enabled:
+        raise SecretDisabled()
+    if secret.ask_password and not password_confirmed(user, actor):
+        raise PasswordRequired()
+
+
 def decrypt_value(secret: ApiSecret, blob: bytes | None, table: str, record_id: int) -> str:
     """Decrypt a client secret of `secret` stored in `table` row `record_id` ('' when none is stored)."""
     if blob is None:
@@ -183,7 +192,7 @@ def conflict_error(secret_id: int) -> ConflictError:
 def _columns(cleaned: dict) -> dict:
     return {'name': cleaned['name'], 'url': cleaned['url'], 'client_id': cleaned['client_id'],
             'identifier': cleaned['identifier'], 'method': cleaned['method'], 'tags': '\n'.join(cleaned['tags']),
-            'notes': cleaned['notes']}
+            'notes': cleaned['notes'], 'ask_password': cleaned['ask_password']}
 
 
 def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: int | None = None) -> None:
@@ -202,7 +211,8 @@ def _details(secret: ApiSecret, permission: str) -> ApiSecretDetails:
         id=secret.id, name=secret.name, owner=secret.owner.display_name, last_used_at=secret.last_used_at,
         url=secret.url, identifier=secret.identifier or '', client_id=secret.client_id, method=secret.method,
         tags=tags_of(secret), notes=secret.notes, enabled=secret.enabled, shared=shared, permission=permission,
-        has_client_secret=secret.client_secret is not None, created_at=secret.created_at,
+        has_client_secret=secret.client_secret is not None, ask_password=secret.ask_password,
+        created_at=secret.created_at,
         created_by=name_of(secret.created_by_id), updated_at=secret.updated_at,
         updated_by=name_of(secret.updated_by_id), version=secret.version)
 

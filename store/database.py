@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
-from . import crypto
+from . import crypto, migrations
 from .config import Settings
 from .errors import ConfigError, DecryptionError, StartupError
 from .models import MODELS, KeyCheck, db
@@ -56,6 +56,7 @@ def create_schema(keyring: crypto.Keyring) -> None:
     """Create missing tables and, on a new database, record which master key it uses."""
     with db.atomic():
         db.create_tables(MODELS, safe=True)
+        migrations.upgrade(db.obj)
         if not KeyCheck.select().exists():
             KeyCheck.create(key_id=keyring.key_id,
                             verifier=keyring.seal_with_master(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT))

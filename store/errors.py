@@ -39,6 +39,13 @@ class SecretDisabled(StoreError):
         super().__init__(message)
 
 
+class PasswordRequired(StoreError):
+    """The API secret asks for the user's password, and it was not confirmed in the last 5 minutes."""
+
+    def __init__(self, message: str = 'Confirm your password to reveal this API secret') -> None:
+        super().__init__(message)
+
+
 class DecryptionError(StoreError):
     """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record."""
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from . import events
 from .accounts import acting_user
-from .api_secrets import (HISTORY_TABLE, TABLE, conflict_error, decrypt_value, encrypt_value, keep_in_history,
-                          mark_used, name_of)
-from .errors import NotFound, SecretDisabled
+from .api_secrets import (HISTORY_TABLE, TABLE, check_usable, conflict_error, decrypt_value, encrypt_value,
+                          keep_in_history, mark_used, name_of)
+from .errors import NotFound
 from .models import ApiSecret, ClientSecretHistory, db, utcnow
 from .permissions import EDITORS, find_secret
 from .records import Actor, HistoryEntry
@@ -24,8 +24,7 @@ def reveal_history_value(actor: Actor, secret_id: int, history_id: int) -> str:
     """Decrypt an earlier client secret: a reveal like any other (Last use, Reveal event)."""
     user = acting_user(actor)
     secret, _ = find_secret(user, secret_id, EDITORS)
-    if not secret.enabled:
-        raise SecretDisabled()
+    check_usable(secret, user, actor)
     entry = _entry(secret, history_id)
     plaintext = decrypt_value(secret, entry.client_secret, HISTORY_TABLE, entry.id)
     mark_used(secret, user, actor, events.REVEAL, f'earlier Client secret of {entry.replaced_at:%Y-%m-%d %H:%M}')

@@ -40,6 +40,7 @@ class ApiSecret(BaseModel):
     tags = TextField(default='')  # tags joined by '\n'; a tag never holds a newline
     notes = TextField(default='')
     enabled = BooleanField(default=True, index=True)
+    ask_password = BooleanField(default=False)  # revealing needs the user's password, confirmed in the last 5 min
     wrapped_data_key = BlobField(null=True)
     key_id = CharField(max_length=32, null=True)
     client_secret = BlobField(null=True)
@@ -87,6 +88,16 @@ class Event(BaseModel):
     user_agent = CharField(max_length=512, default='')
 
 
+class PasswordConfirmation(BaseModel):
+    """When a user last confirmed their password in one session (for secrets that ask for it)."""
+    user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
+    session = CharField(max_length=64)
+    confirmed_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('user', 'session'), True),)
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -94,4 +105,4 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, KeyCheck)

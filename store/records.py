@@ -14,6 +14,7 @@ class Actor:
     user_id: int
     ip: str = ''
     user_agent: str = ''
+    session: str = ''  # names the log-in session, so a password confirmation holds in that session only
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ApiSecretInput:
     method: str = 'GET'
     tags: str | list[str] = ''
     notes: str = ''
+    ask_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class ApiSecretDetails:
     shared: bool
     permission: str
     has_client_secret: bool
+    ask_password: bool
     created_at: dt.datetime
     created_by: str
     updated_at: dt.datetime

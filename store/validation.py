@@ -135,6 +135,7 @@ def clean_api_secret(data: ApiSecretInput) -> dict:
         'method': (validate_method, data.method),
         'tags': (validate_tags, data.tags),
         'notes': (validate_notes, data.notes),
+        'ask_password': (bool, data.ask_password),
     }
     return run_checks(checks)
 

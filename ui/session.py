@@ -44,7 +44,9 @@ def actor(*, touch: bool = True) -> Actor:
     if user_id is None:
         end()
         raise NotAuthenticated()
-    return Actor(user_id=user_id, ip=client_ip(), user_agent=user_agent())
+    # The log-in time names this session: a password confirmation holds in it alone.
+    return Actor(user_id=user_id, ip=client_ip(), user_agent=user_agent(),
+                 session=repr(app.storage.user.get('login_at', '')))
 
 
 def _live_user_id(touch: bool = True) -> int | None:

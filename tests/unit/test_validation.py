@@ -24,7 +24,7 @@ def test_a_valid_form_is_cleaned():
         identifier='', method='post', tags='prod, Payments, prod ,, PROD', notes=' line 1\nline 2 '))
     assert cleaned == {'name': 'Stripe', 'url': 'https://api.stripe.com/v1', 'client_id': 'ca_123',
                        'client_secret': ' keep spaces ', 'identifier': None, 'method': 'POST',
-                       'tags': ['prod', 'Payments'], 'notes': 'line 1\nline 2'}
+                       'tags': ['prod', 'Payments'], 'notes': 'line 1\nline 2', 'ask_password': False}
 
 
 def test_every_bad_field_gets_its_own_message_at_once():

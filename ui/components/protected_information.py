@@ -6,7 +6,7 @@ from nicegui import ui
 from store import api_secrets
 
 from .. import session
-from .store_call import FAILED, attempt
+from .store_call import FAILED, attempt_revealing
 
 # Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS.
 _COPY_JS = '''
@@ -32,7 +32,7 @@ async def open_protected_information(secret_id: int, client_id: str | None = Non
         value = api_secrets.reveal_client_secret(actor, secret_id)
         return value, client_id if client_id is not None else api_secrets.get_api_secret(actor, secret_id).client_id
 
-    revealed = attempt(reveal)
+    revealed = await attempt_revealing(reveal)
     if revealed is not FAILED:
         client_secret, shown_client_id = revealed
         show_protected_information(secret_id, shown_client_id, client_secret)
@@ -64,12 +64,13 @@ def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
         text = ui.label(value).classes('font-mono break-all grow bg-grey-2 q-pa-sm rounded')
 
         async def copy() -> None:
-            copied = await ui.run_javascript(_COPY_JS % f'"c{text.id}"')
-            if not copied:
-                ui.notify('Copying failed: select the text and copy it yourself', type='warning')
+            # The store says yes (enabled, access, password if asked) and records the copy before it happens.
+            if await attempt_revealing(lambda: api_secrets.record_copy(session.actor(), secret_id, field)) is FAILED:
                 return
-            if attempt(lambda: api_secrets.record_copy(session.actor(), secret_id, field)) is not FAILED:
+            if await ui.run_javascript(_COPY_JS % f'"c{text.id}"'):
                 ui.notify(f'{label} copied', type='positive')
+            else:
+                ui.notify('Copying failed: select the text and copy it yourself', type='warning')
 
         ui.button('Copy', icon='content_copy', on_click=copy).props(f'flat dense aria-label="Copy {label}"') \
             .tooltip(f'Copy {label}')

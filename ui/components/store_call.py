@@ -6,10 +6,11 @@ from typing import TypeVar
 
 from nicegui import ui
 
-from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, SecretDisabled
+from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, PasswordRequired, SecretDisabled
 
 from .. import session
 from .display import not_found
+from .password_prompt import with_password
 
 T = TypeVar('T')
 FAILED = object()
@@ -20,6 +21,19 @@ def attempt(action: Callable[[], T]) -> T | object:
     """The action's result, or FAILED after ending an expired session or showing the refusal as a notice."""
     try:
         return action()
+    except NotAuthenticated:
+        session.expired()
+    except REFUSALS as error:
+        ui.notify(str(error), type='negative')
+    return FAILED
+
+
+async def attempt_revealing(action: Callable[[], T]) -> T | object:
+    """Like `attempt`, for a reveal or a copy: when the secret asks for the password, ask for it first."""
+    try:
+        return await with_password(action)
+    except PasswordRequired:
+        pass  # the person cancelled the password prompt: nothing to show
     except NotAuthenticated:
         session.expired()
     except REFUSALS as error:

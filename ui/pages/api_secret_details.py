@@ -13,7 +13,7 @@ from ..components.display import page_heading, when
 from ..components.protected_information import open_protected_information, show_protected_information
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
-from ..components.store_call import FAILED, attempt, load_page
+from ..components.store_call import FAILED, attempt, attempt_revealing, load_page
 from ..frame import Shell
 
 ACCESS_POLL_SECONDS = 5
@@ -81,6 +81,9 @@ def _buttons(details: ApiSecretDetails, refresh, *, may_read_audit: bool) -> Non
         view = ui.button('View the information', icon='visibility',
                          on_click=lambda: open_protected_information(details.id, details.client_id))
         view.set_enabled(details.enabled)
+        if details.ask_password:
+            ui.icon('lock').classes('self-center text-grey-9').props('aria-hidden=true')
+            ui.label('Asks for your password before revealing').classes('self-center text-grey-9')
         if can_edit(details.permission):
             ui.button('Edit', icon='edit', on_click=lambda: ui.navigate.to(f'/mysafe/api-secrets/{details.id}/edit')) \
                 .props('outline')
@@ -119,7 +122,7 @@ def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) ->
 
 
 async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_at) -> None:
-    value = attempt(lambda: history.reveal_history_value(session.actor(), details.id, history_id))
+    value = await attempt_revealing(lambda: history.reveal_history_value(session.actor(), details.id, history_id))
     if value is FAILED:
         return
     show_protected_information(details.id, details.client_id, value,

@@ -58,7 +58,7 @@ def create_edit(shell: Shell, secret_id: str) -> None:
 
         def save() -> None:
             if _submit(fields, conflict, lambda: api_secrets.update_api_secret(
-                    session.actor(), details.id, _input(fields), version['value'])) is not FAILED:
+                    session.actor(), details.id, _input(fields, details), version['value'])) is not FAILED:
                 ui.notify('API secret updated', type='positive')
                 ui.navigate.to(f'/mysafe/api-secrets/{details.id}')
 
@@ -89,7 +89,7 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         return ui.input(label, value=value, **kwargs).classes('w-full').props('autocomplete=off')
 
     secret_hint = 'Leave empty to keep the current client secret' if details else ''
-    return {
+    fields = {
         'name': text('Name *', details.name if details else '').props('aria-required=true'),
         'url': text('URL *', details.url if details else '', placeholder='https://api.example.com')
         .props('aria-required=true type=url'),
@@ -105,6 +105,10 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         .props('hint="Comma-separated, e.g. payments, production"'),
         'notes': ui.textarea('Notes', value=details.notes if details else '').classes('w-full'),
     }
+    if details is None or details.is_owner:  # only the owner decides whether revealing asks for a password
+        fields['ask_password'] = ui.checkbox('Ask for my password before revealing',
+                                             value=details.ask_password if details else False)
+    return fields
 
 
 def _buttons(save, cancel_path: str) -> None:
@@ -113,5 +117,9 @@ def _buttons(save, cancel_path: str) -> None:
         ui.button('Cancel', on_click=lambda: ui.navigate.to(cancel_path)).props('flat')
 
 
-def _input(fields: dict) -> ApiSecretInput:
-    return ApiSecretInput(**{name: element.value or '' for name, element in fields.items()})
+def _input(fields: dict, details: ApiSecretDetails | None = None) -> ApiSecretInput:
+    values = {name: element.value if name == 'ask_password' else element.value or ''
+              for name, element in fields.items()}
+    if 'ask_password' not in values and details is not None:  # an editor keeps the owner's choice
+        values['ask_password'] = details.ask_password
+    return ApiSecretInput(**values)
