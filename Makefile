@@ -43,3 +43,4 @@ test: venv chromium
 
 bench: venv chromium
 	$(PY) bench/run.py
+	$(PY) bench/browser.py

@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument('--users', type=int, default=100)
     args = parser.parse_args()
     print(f'machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}')
-    small = _list_figures(100, args.users)
+    small = _list_figures(100, 2)  # 2 users: user0 sees all 100, a full first page as at the large size
     large = _list_figures(args.secrets, args.users)
     for name in small:
         ratio = large[name][0] / small[name][0]

@@ -84,7 +84,7 @@ def create(shell: Shell) -> None:
         table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
             'page': 1, 'rowsPerPage': PER_PAGE, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
         }, on_select=lambda: _enable_batch(table, batch)) \
-            .classes('w-full').props('flat bordered :rows-per-page-options="[10, 30, 100]"')
+            .classes('w-full').props('flat bordered binary-state-sort :rows-per-page-options="[10, 30, 100]"')
         table.add_slot('body-cell-action', ACTION_CELL)
         table.add_slot('header-selection', SELECTION_HEADER)
         table.add_slot('body-selection', SELECTION_CELL)
