@@ -16,6 +16,7 @@ from store.errors import ConfigError, StartupError, ValidationError
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the database, its journal, sessions and secrets files: readable by this account only
     try:
         settings = load_settings()
         runtime.start(settings)

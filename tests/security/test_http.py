@@ -163,3 +163,14 @@ def test_pages_cannot_be_framed_sniffed_or_cached(seeded, path: str) -> None:
     assert response.headers['x-content-type-options'] == 'nosniff'
     assert response.headers['referrer-policy'] == 'no-referrer'
     assert response.headers['cache-control'] == 'no-store'
+
+
+def test_a_new_data_dir_is_readable_by_the_service_account_only(server_factory, tmp_path: Path) -> None:
+    data_dir = tmp_path / 'fresh'  # main.py makes it, and everything in it
+    server = server_factory(data_dir)
+    httpx.get(server.url + '/setup', timeout=10)
+    server.stop()
+    made = [data_dir, *data_dir.rglob('*')]
+    assert {'mysafe.db', 'master.key', 'storage.secret', 'sessions'} <= {path.name for path in made}
+    for path in made:
+        assert path.stat().st_mode & 0o077 == 0, f'{path.relative_to(tmp_path)} is open to others'
