@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 
-from store.errors import ValidationError
+from store.errors import NotAuthenticated, ValidationError
 from store.records import ApiSecretFilter
 
+from .. import session
 from .forms import clear_errors, show_errors
+from .store_call import FAILED
+
+T = TypeVar('T')
 
 CHOICES = ['All', 'Yes', 'No']
 
@@ -45,6 +50,20 @@ class FilterPanel:
         for name, field in self.fields.items():
             field.value = self.defaults[name]
 
+    def run(self, action: Callable[[], T]) -> T | object:
+        """The store's answer to `action` (which reads these filters), or FAILED after ending an expired
+        session or showing, next to each filter, what the store could not read."""
+        try:
+            result = action()
+        except NotAuthenticated:
+            session.expired()
+            return FAILED
+        except ValidationError as error:
+            self.show(error)
+            return FAILED
+        self.show(None)
+        return result
+
     def show(self, error: ValidationError | None) -> None:
         """Messages next to the filters the store could not read (none: all clear)."""
         if error is None:
@@ -52,6 +71,12 @@ class FilterPanel:
         else:
             self.card.set_visibility(True)
             show_errors(self.fields, error)
+
+
+def table_request(pagination: dict, default_sort: str, per_page: int) -> dict:
+    """A Quasar table's pagination as the store's paging and sorting arguments."""
+    return {'page': int(pagination.get('page') or 1), 'per_page': int(pagination.get('rowsPerPage') or per_page),
+            'sort': pagination.get('sortBy') or default_sort, 'descending': bool(pagination.get('descending'))}
 
 
 def api_secret_fields() -> dict[str, ValueElement]:

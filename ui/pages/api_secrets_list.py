@@ -4,14 +4,14 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import NotAuthenticated, ValidationError
 from store.records import OWNER, ApiSecretSummary, Page
 
 from .. import session
 from ..components.display import page_heading, when
-from ..components.list_filters import FilterPanel
+from ..components.list_filters import FilterPanel, table_request
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
+from ..components.store_call import FAILED
 from ..frame import Shell
 
 PER_PAGE = 30
@@ -94,36 +94,19 @@ def create(shell: Shell) -> None:
         table.on('toggle', lambda e: set_enabled([int(e.args['id'])], not e.args['enabled'], reload))
 
         def load(pagination: dict) -> None:
-            try:
-                page = api_secrets.list_api_secrets(
-                    session.actor(), page=int(pagination.get('page') or 1),
-                    per_page=int(pagination.get('rowsPerPage') or PER_PAGE),
-                    sort=pagination.get('sortBy') or 'name', descending=bool(pagination.get('descending')),
-                    filters=filters.value())
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                filters.show(error)
-                return
-            filters.show(None)
-            _show(table, page, pagination)
-            _enable_batch(table, batch)
+            page = filters.run(lambda: api_secrets.list_api_secrets(
+                session.actor(), **table_request(pagination, 'name', PER_PAGE), filters=filters.value()))
+            if page is not FAILED:
+                _show(table, page, pagination)
+                _enable_batch(table, batch)
 
         def export() -> None:
             """Every row the filters select (not only this page), without any client secret."""
-            pagination = table.pagination
-            try:
-                text = api_secrets.export_api_secrets_csv(
-                    session.actor(), sort=pagination.get('sortBy') or 'name',
-                    descending=bool(pagination.get('descending')), filters=filters.value())
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                filters.show(error)
-                return
-            ui.download.content(text.encode('utf-8'), 'api-secrets.csv', 'text/csv')
+            request = table_request(table.pagination, 'name', PER_PAGE)
+            text = filters.run(lambda: api_secrets.export_api_secrets_csv(
+                session.actor(), sort=request['sort'], descending=request['descending'], filters=filters.value()))
+            if text is not FAILED:
+                ui.download.content(text.encode('utf-8'), 'api-secrets.csv', 'text/csv')
 
         def reload() -> None:
             table.selected = []

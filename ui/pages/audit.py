@@ -7,12 +7,12 @@ from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 
 from store import audit, events
-from store.errors import NotAuthenticated, ValidationError
 from store.records import AuditEntry, AuditFilter, Page
 
 from .. import session
 from ..components.display import page_heading
-from ..components.list_filters import FilterPanel
+from ..components.list_filters import FilterPanel, table_request
+from ..components.store_call import FAILED
 from ..frame import Shell
 
 PER_PAGE = 30
@@ -57,33 +57,18 @@ def create(shell: Shell, item: str = '') -> None:
             return dataclasses.replace(filters.value(), item_id=item)
 
         def load(pagination: dict) -> None:
-            try:
-                page = audit.list_events(
-                    session.actor(), page=int(pagination.get('page') or 1),
-                    per_page=int(pagination.get('rowsPerPage') or PER_PAGE), sort=pagination.get('sortBy') or 'date',
-                    descending=bool(pagination.get('descending')), filters=chosen())
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                filters.show(error)
-                return
-            filters.show(None)
-            _show(table, page, pagination)
+            page = filters.run(lambda: audit.list_events(
+                session.actor(), **table_request(pagination, 'date', PER_PAGE), filters=chosen()))
+            if page is not FAILED:
+                _show(table, page, pagination)
 
         def export() -> None:
             """Every event the filters select (not only this page)."""
-            pagination = table.pagination
-            try:
-                text = audit.export_events_csv(session.actor(), sort=pagination.get('sortBy') or 'date',
-                                               descending=bool(pagination.get('descending')), filters=chosen())
-            except NotAuthenticated:
-                session.expired()
-                return
-            except ValidationError as error:
-                filters.show(error)
-                return
-            ui.download.content(text.encode('utf-8'), 'audit.csv', 'text/csv')
+            request = table_request(table.pagination, 'date', PER_PAGE)
+            text = filters.run(lambda: audit.export_events_csv(
+                session.actor(), sort=request['sort'], descending=request['descending'], filters=chosen()))
+            if text is not FAILED:
+                ui.download.content(text.encode('utf-8'), 'audit.csv', 'text/csv')
 
         table.on('request', lambda e: load(e.args['pagination']))
         load(table.pagination)
