@@ -6,7 +6,6 @@ anyone else only the events of the API secrets they own now. Events never hold a
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from peewee import fn
@@ -16,7 +15,7 @@ from .accounts import acting_user
 from .errors import ValidationError
 from .models import ApiSecret, Event, User
 from .records import Actor, AuditEntry, AuditFilter, Page
-from .tabular import read_day, safe_cell
+from .tabular import day_range, safe_cell
 
 MAX_PER_PAGE = 500
 ALL = 'All'
@@ -89,13 +88,7 @@ def _conditions(filters: AuditFilter) -> list:
             conditions.append((Event.item_type == events.API_SECRET) & (Event.item_id == int(item_id)))
         else:
             errors['item_id'] = 'Enter the ID as a number'
-    since, until = read_day(filters.since, 'since', errors), read_day(filters.until, 'until', errors)
-    if since and until and since > until:
-        errors['until'] = 'Until must not be before From'
-    if since:
-        conditions.append(Event.at >= dt.datetime.combine(since, dt.time.min))
-    if until and until < dt.date.max:  # the last day there is needs no upper bound
-        conditions.append(Event.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    conditions += day_range(Event.at, (filters.since, 'since'), (filters.until, 'until'), errors)
     if errors:
         raise ValidationError(errors)
     return conditions

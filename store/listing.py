@@ -5,7 +5,6 @@ Only what the actor may see is ever read (permissions.visible_to); client secret
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from peewee import fn
@@ -15,7 +14,7 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
-from .tabular import read_day, safe_cell
+from .tabular import day_range, safe_cell
 
 MAX_PER_PAGE = 500
 CHOICES = ('All', 'Yes', 'No')
@@ -103,14 +102,8 @@ def _conditions(filters: ApiSecretFilter) -> list:
         conditions.append(ApiSecret.id.not_in(anyone_with_access))
     if filters.enabled in ('Yes', 'No'):
         conditions.append(ApiSecret.enabled == (filters.enabled == 'Yes'))
-    since = read_day(filters.last_use_from, 'last_use_from', errors)
-    until = read_day(filters.last_use_until, 'last_use_until', errors)
-    if since and until and since > until:
-        errors['last_use_until'] = 'Until must not be before From'
-    if since:
-        conditions.append(ApiSecret.last_used_at >= dt.datetime.combine(since, dt.time.min))
-    if until:
-        conditions.append(ApiSecret.last_used_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    conditions += day_range(ApiSecret.last_used_at, (filters.last_use_from, 'last_use_from'),
+                            (filters.last_use_until, 'last_use_until'), errors)
     if errors:
         raise ValidationError(errors)
     return conditions

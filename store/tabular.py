@@ -16,6 +16,22 @@ def read_day(text: str, field: str, errors: dict[str, str]) -> dt.date | None:
         return None
 
 
+def day_range(column, since: tuple[str, str], until: tuple[str, str], errors: dict[str, str]) -> list:
+    """Conditions keeping `column` within the typed days (UTC, both inclusive); `since` and `until` are
+    (text, field name). Unreadable days, or Until before From, add messages to `errors`."""
+    first, last = read_day(since[0], since[1], errors), read_day(until[0], until[1], errors)
+    if first and last and first > last:
+        errors[until[1]] = 'Until must not be before From'
+    conditions = []
+    if first:
+        conditions.append(column >= dt.datetime.combine(first, dt.time.min))
+    if last and last < dt.date.max:
+        conditions.append(column < dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    elif last:  # the last day there is: any time at all (the day after it cannot be written)
+        conditions.append(column.is_null(False))
+    return conditions
+
+
 def safe_cell(value: object) -> object:
     """The value for a CSV cell; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
     # A cell starting with = + - @ (or a tab / carriage return) runs as a formula in spreadsheets.

@@ -50,6 +50,7 @@ def _names(actor, **filters) -> list[str]:
     ({'last_use_from': '2026-03-11'}, ['GitHub']),
     ({'last_use_until': '2026-03-10'}, ['Stripe']),
     ({'last_use_from': '2026-03-10', 'last_use_until': '2026-03-12'}, ['GitHub', 'Stripe']),
+    ({'last_use_until': '9999-12-31'}, ['GitHub', 'Stripe']),  # the last day there is: no overflow
     ({'name': 'Stripe', 'shared': 'No'}, []),
 ])
 def test_each_filter_narrows_what_the_actor_sees(world, filters, expected):
