@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import crypto, database
 from .config import Settings
 from .errors import StartupError
+from .models import db
 
 _keyring: list[crypto.Keyring] = []
 
@@ -24,7 +25,6 @@ def keyring() -> crypto.Keyring:
 
 
 def stop() -> None:
-    from .models import db
     _keyring.clear()
     if db.obj is not None and not db.is_closed():
         db.close()
