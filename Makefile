@@ -44,3 +44,4 @@ test: venv chromium
 bench: venv chromium
 	$(PY) bench/run.py
 	$(PY) bench/browser.py
+	$(PY) bench/sessions.py

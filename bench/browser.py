@@ -28,7 +28,7 @@ from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, _start_se
 
 from store import config, runtime  # noqa: E402
 
-PASSWORD = 'benchmark password'
+PASSWORD = seeding.PASSWORD
 
 
 def main() -> None:

@@ -32,6 +32,9 @@ from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretInput  # noqa: E402
 
 
+PASSWORD = 'benchmark password'  # every seeded user's
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--secrets', type=int, default=100_000)
@@ -97,7 +100,7 @@ def _fresh_store() -> None:
 
 def _seed(count: int, users: int) -> list[Actor]:
     """`count` secrets spread over `users` owners, each shared with the next user; bulk-inserted."""
-    password_hash = hash_password('benchmark password')
+    password_hash = hash_password(PASSWORD)
     with db.atomic():
         User.insert_many([{'username': f'user{i}', 'username_key': f'user{i}', 'display_name': f'User {i}',
                            'password_hash': password_hash} for i in range(users)]).execute()
