@@ -80,7 +80,8 @@ def confirm_password(actor: Actor, password: str) -> None:
         raise LoginThrottled('Too many failed attempts. Try again in 15 minutes.')
     if not verify_password(user.password_hash, password or ''):
         events.record(events.LOGIN_FAILED, actor, username=user.username_key, item_type=events.USER,
-                      item_id=user.id, item_name=f'{user.username_key} (password confirmation)')
+                      item_id=user.id, item_name=user.username_key,
+                      details='Password confirmation')
         raise ValidationError({'password': 'Wrong password'})
     with db.atomic():
         (PasswordConfirmation.insert(user=user.id, session=actor.session[:64], confirmed_at=utcnow())

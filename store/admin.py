@@ -39,7 +39,8 @@ def reset_password(actor: Actor, user_id: int, password: str) -> None:
     with db.atomic():
         User.update(password_hash=password_hash).where(User.id == user.id).execute()
         events.record(events.CHANGE, actor, user=admin, item_type=events.USER, item_id=user.id,
-                      item_name=f'{user.username} (password reset)')
+                      item_name=user.username,
+                      details='Password reset')
 
 
 def set_user_active(actor: Actor, user_id: int, active: bool) -> None:

@@ -177,7 +177,7 @@ def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_la
     with db.atomic():
         ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id).execute()
         events.record(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
-                      item_name=f'{secret.name} ({field_label})')
+                      item_name=secret.name, details=field_label)
 
 
 def conflict_error(secret_id: int) -> ConflictError:

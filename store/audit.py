@@ -21,9 +21,9 @@ MAX_PER_PAGE = 500
 ALL = 'All'
 SORTS = {
     'name': fn.LOWER(Event.item_name), 'type': Event.item_type, 'event': Event.action,
-    'user': fn.LOWER(Event.username), 'ip': Event.ip, 'date': Event.at,
+    'details': fn.LOWER(Event.details), 'user': fn.LOWER(Event.username), 'ip': Event.ip, 'date': Event.at,
 }
-CSV_COLUMNS = ('Name', 'Type', 'Event', 'User', 'User IP', 'Date')
+CSV_COLUMNS = ('Name', 'Type', 'Event', 'Details', 'User', 'User IP', 'Date')
 DATE_FORMAT = '%Y-%m-%d %H:%M:%S UTC'
 
 
@@ -54,7 +54,7 @@ def export_events_csv(actor: Actor, *, sort: str = 'date', descending: bool = Tr
     for start in range(0, query.count(), MAX_PER_PAGE):
         for item in map(_entry, query.offset(start).limit(MAX_PER_PAGE)):
             writer.writerow([safe_cell(value) for value in (
-                item.name, item.type, item.event, item.user, item.ip, item.at.strftime(DATE_FORMAT))])
+                item.name, item.type, item.event, item.details, item.user, item.ip, item.at.strftime(DATE_FORMAT))])
     return out.getvalue()
 
 
@@ -102,4 +102,4 @@ def _order(sort: str, descending: bool) -> list:
 
 def _entry(row: Event) -> AuditEntry:
     return AuditEntry(id=row.id, name=row.item_name, type=row.item_type, event=row.action, user=row.username,
-                      ip=row.ip, at=row.at, item_id=row.item_id)
+                      ip=row.ip, at=row.at, item_id=row.item_id, details=row.details)

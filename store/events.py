@@ -13,11 +13,12 @@ ITEM_TYPES = (API_SECRET, USER)
 
 
 def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
-           item_type: str = '', item_id: int | None = None, item_name: str = '', ip: str = '',
+           item_type: str = '', item_id: int | None = None, item_name: str = '', details: str = '', ip: str = '',
            user_agent: str = '') -> None:
-    """Append one event. `user` is the acting user's row when known, `username` what was typed."""
+    """Append one event. `user` is the acting user's row when known, `username` what was typed;
+    `item_name` is the item's name at the time, `details` what was read or changed."""
     Event.create(
         user=user, username=(user.username if user else username)[:255], action=action,
-        item_type=item_type, item_id=item_id, item_name=item_name[:255],
+        item_type=item_type, item_id=item_id, item_name=item_name[:255], details=details[:255],
         ip=(actor.ip if actor else ip)[:64], user_agent=(actor.user_agent if actor else user_agent)[:512],
     )

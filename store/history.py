@@ -47,7 +47,8 @@ def restore_history_value(actor: Actor, secret_id: int, history_id: int, expecte
         if updated != 1:
             raise conflict_error(secret.id)
         events.record(events.CHANGE, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
-                      item_name=f'{secret.name} (restored Client secret)')
+                      item_name=secret.name,
+                      details='Restored an earlier Client secret')
 
 
 def _entry(secret: ApiSecret, history_id: int) -> ClientSecretHistory:

@@ -83,7 +83,8 @@ class Event(BaseModel):
     action = CharField(max_length=32, index=True)
     item_type = CharField(max_length=32, default='')
     item_id = IntegerField(null=True, index=True)
-    item_name = CharField(max_length=255, default='')
+    item_name = CharField(max_length=255, default='')  # the item's name at the time, nothing added
+    details = CharField(max_length=255, default='')  # what was read or changed, e.g. 'Client secret'
     ip = CharField(max_length=64, default='')
     user_agent = CharField(max_length=512, default='')
 

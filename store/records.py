@@ -148,3 +148,4 @@ class AuditEntry:
     ip: str
     at: dt.datetime
     item_id: int | None = None
+    details: str = ''

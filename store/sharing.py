@@ -78,10 +78,12 @@ def _grant(actor: Actor, owner: User, secret: ApiSecret, grantee: User, can_edit
     else:
         Access.update(can_edit=can_edit).where(Access.id == row.id).execute()
     events.record(events.SHARING, actor, user=owner, item_type=events.API_SECRET, item_id=secret.id,
-                  item_name=f'{secret.name} → {grantee.username} ({CAN_EDIT if can_edit else CAN_VIEW})')
+                  item_name=secret.name,
+                  details=f'{grantee.username}: {CAN_EDIT if can_edit else CAN_VIEW}')
 
 
 def _revoke(actor: Actor, owner: User, secret: ApiSecret, row: Access) -> None:
     Access.delete().where(Access.id == row.id).execute()
     events.record(events.UNSHARING, actor, user=owner, item_type=events.API_SECRET, item_id=secret.id,
-                  item_name=f'{secret.name} → {row.user.username}')
+                  item_name=secret.name,
+                  details=row.user.username)

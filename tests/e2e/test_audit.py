@@ -61,5 +61,6 @@ def test_after_a_reveal_the_owner_audit_shows_a_reveal_row(
 
 def _reveal_row(page: Page):
     return (page.get_by_role('row').filter(has=page.get_by_role('cell', name='Reveal', exact=True))
-            .filter(has=page.get_by_role('cell', name=f'{SECRET_NAME} (Client secret)', exact=True))
+            .filter(has=page.get_by_role('cell', name=SECRET_NAME, exact=True))
+            .filter(has=page.get_by_role('cell', name='Client secret', exact=True))
             .filter(has=page.get_by_role('cell', name=VIEWER, exact=True)))

@@ -35,15 +35,16 @@ async def _open_audit(user: User, username: str, path: str = '/audit') -> None:
 
 
 def _events(user: User) -> list[tuple[str, str, str]]:
-    return [(row['event'], row['name'], row['user']) for row in table_rows(user)]
+    return [(row['event'], f"{row['name']} · {row['details']}" if row['details'] else row['name'], row['user'])
+            for row in table_rows(user)]
 
 
 async def test_the_owner_reads_the_events_of_the_secrets_they_own(user: User, make_user, add_secret) -> None:
     _seed(make_user, add_secret)
     await _open_audit(user, 'alice')
     await user.should_see(OWN_SECRETS)
-    assert _events(user) == [('Reveal', 'Stripe (Client secret)', 'bob'),
-                             ('Sharing', 'Stripe → bob (Can view)', 'alice'), ('New', 'Stripe', 'alice')]
+    assert _events(user) == [('Reveal', 'Stripe · Client secret', 'bob'),
+                             ('Sharing', 'Stripe · bob: Can view', 'alice'), ('New', 'Stripe', 'alice')]
     [reveal, *_] = table_rows(user)
     assert (reveal['type'], reveal['ip']) == ('API secret', '198.51.100.4')
     assert reveal['date'].endswith(' UTC')
@@ -69,7 +70,7 @@ async def test_an_administrator_reads_every_event(user: User, make_user, add_sec
     await user.should_see(EVERY_EVENT)
     seen = _events(user)
     assert ('Login', 'root', 'root') in seen and ('New', 'Bob own', 'bob') in seen
-    assert ('Reveal', 'Stripe (Client secret)', 'bob') in seen
+    assert ('Reveal', 'Stripe · Client secret', 'bob') in seen
 
 
 async def test_filters_narrow_the_events_and_clear_brings_them_back(user: User, make_user, add_secret) -> None:
@@ -79,7 +80,7 @@ async def test_filters_narrow_the_events_and_clear_brings_them_back(user: User, 
     press(user, 'Show filters')
     fill(user, Event='Reveal')
     press(user, 'Filter')
-    await until(lambda: _events(user) == [('Reveal', 'Stripe (Client secret)', 'bob')])
+    await until(lambda: _events(user) == [('Reveal', 'Stripe · Client secret', 'bob')])
 
     fill(user, Event='All', Type='User')
     press(user, 'Filter')
@@ -117,8 +118,8 @@ async def test_export_csv_downloads_the_filtered_events(user: User, make_user, a
     press(user, 'Export CSV')
     response = await user.download.next(timeout=5)
     rows = list(csv.DictReader(io.StringIO(response.content.decode('utf-8'))))
-    assert [(row['Name'], row['Type'], row['Event'], row['User'], row['User IP']) for row in rows] == [
-        ('Stripe (Client secret)', 'API secret', 'Reveal', 'bob', '198.51.100.4')]
+    assert [(row['Name'], row['Type'], row['Event'], row['Details'], row['User'], row['User IP'])
+            for row in rows] == [('Stripe', 'API secret', 'Reveal', 'Client secret', 'bob', '198.51.100.4')]
     assert b'sk_live_audit_ui' not in response.content
 
 
@@ -136,8 +137,8 @@ async def test_the_owner_opens_one_secrets_audit_from_its_details(user: User, ma
     await user.should_see('API secret details', retries=SLOW)
     press(user, 'Audit')
     await user.should_see(f'Only the events of API secret {ids["stripe"]}.', retries=SLOW)
-    assert {name for _, name, _ in _events(user)} <= {'Stripe', 'Stripe (Client secret)', 'Stripe → bob (Can view)',
-                                                       'Stripe (Client ID)'}
+    assert {name for _, name, _ in _events(user)} <= {'Stripe', 'Stripe · Client secret', 'Stripe · bob: Can view',
+                                                       'Stripe · Client ID'}
     assert ('View', 'Stripe', 'alice') in _events(user)  # opening the details was recorded
     press(user, 'Show every event')
     await user.should_not_see('Only the events of API secret', retries=SLOW)

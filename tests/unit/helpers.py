@@ -4,6 +4,11 @@ from __future__ import annotations
 from store.models import Event, db
 
 
+def label(event: Event) -> str:
+    """An event's item name and details as one string, e.g. 'Stripe · Client secret'."""
+    return f'{event.item_name} · {event.details}' if event.details else event.item_name
+
+
 def events_for(secret_id: int, action: str) -> list[Event]:
     return list(Event.select().where(Event.item_id == secret_id, Event.action == action).order_by(Event.id))
 

@@ -10,7 +10,7 @@ from store import accounts, admin, api_secrets, events, history, sharing
 from store.errors import Forbidden, NotAuthenticated, NotFound, ValidationError
 from store.models import Event, User, db
 from tests.conftest import PASSWORD
-from tests.unit.helpers import events_for
+from tests.unit.helpers import events_for, label
 
 NEW_PASSWORD = 'another correct horse'
 LAST_ADMIN = {'user': 'The last active administrator cannot be deactivated'}
@@ -22,7 +22,7 @@ def _users() -> list[tuple]:
 
 
 def _user_events() -> list[tuple]:
-    return [(event.action, event.item_id, event.item_name, event.user_id)
+    return [(event.action, event.item_id, label(event), event.user_id)
             for event in Event.select().where(Event.item_type == 'User').order_by(Event.id)]
 
 
@@ -113,7 +113,7 @@ def test_reset_password_replaces_the_old_one(started_store, make_actor):
     with pytest.raises(NotAuthenticated):
         accounts.authenticate('bob', PASSWORD)
     assert accounts.authenticate('bob', NEW_PASSWORD).id == bob.user_id
-    assert ('Change', bob.user_id, 'bob (password reset)', root.user_id) in _user_events()
+    assert ('Change', bob.user_id, 'bob · Password reset', root.user_id) in _user_events()
 
     before = _users()
     with pytest.raises(ValidationError) as refused:

@@ -9,7 +9,7 @@ from store import api_secrets
 from store.errors import NotFound, SecretDisabled
 from store.models import ApiSecret, utcnow
 from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry
-from tests.unit.helpers import events_for
+from tests.unit.helpers import events_for, label
 
 OPERATIONS = {
     'details': lambda actor, secret_id: api_secrets.get_api_secret(actor, secret_id),
@@ -92,8 +92,8 @@ def test_reveal_sets_last_use_and_appends_a_reveal_event(started_store, make_act
     last_use = api_secrets.get_api_secret(alice, secret_id).last_used_at
     assert before <= last_use <= utcnow()
     [event] = events_for(secret_id, 'Reveal')
-    assert (event.user_id, event.item_type, event.item_name, event.ip, event.user_agent) == (
-        bob.user_id, 'API secret', 'Stripe (Client secret)', '203.0.113.7', 'pytest')
+    assert (event.user_id, event.item_type, label(event), event.ip, event.user_agent) == (
+        bob.user_id, 'API secret', 'Stripe · Client secret', '203.0.113.7', 'pytest')
 
 
 def test_each_copy_appends_a_copy_event_naming_the_field(started_store, make_actor, add_secret):
@@ -101,8 +101,8 @@ def test_each_copy_appends_a_copy_event_naming_the_field(started_store, make_act
     secret_id = add_secret(alice, name='Stripe')
     api_secrets.record_copy(alice, secret_id, 'client_secret')
     api_secrets.record_copy(alice, secret_id, 'client_id')
-    assert [event.item_name for event in events_for(secret_id, 'Copy')] == [
-        'Stripe (Client secret)', 'Stripe (Client ID)']
+    assert [label(event) for event in events_for(secret_id, 'Copy')] == [
+        'Stripe · Client secret', 'Stripe · Client ID']
     assert api_secrets.get_api_secret(alice, secret_id).last_used_at is not None
     with pytest.raises(ValueError):
         api_secrets.record_copy(alice, secret_id, 'password_hash')

@@ -32,16 +32,17 @@ def world(started_store, make_actor, add_secret):
 
 def _events(actor, **filters) -> list[tuple[str, str, str]]:
     page = audit.list_events(actor, per_page=500, sort='date', descending=False, filters=AuditFilter(**filters))
-    return [(entry.event, entry.name, entry.user) for entry in page.items]
+    return [(entry.event, f'{entry.name} · {entry.details}' if entry.details else entry.name, entry.user)
+            for entry in page.items]
 
 
 def test_the_owner_reads_every_event_of_their_secrets_including_what_others_did(world):
     seen = _events(world['alice'])
     assert [event for event, _, _ in seen] == ['New', 'Sharing', 'Sharing', 'Reveal', 'Copy']
     assert sorted(seen) == [
-        ('Copy', 'Stripe (Client secret)', 'bob'), ('New', 'Stripe', 'alice'), ('Reveal', 'Stripe (Client secret)',
+        ('Copy', 'Stripe · Client secret', 'bob'), ('New', 'Stripe', 'alice'), ('Reveal', 'Stripe · Client secret',
                                                                                 'carol'),
-        ('Sharing', 'Stripe → bob (Can edit)', 'alice'), ('Sharing', 'Stripe → carol (Can view)', 'alice'),
+        ('Sharing', 'Stripe · bob: Can edit', 'alice'), ('Sharing', 'Stripe · carol: Can view', 'alice'),
     ]  # and not her own Login: the SPEC grants the audit of items she owns, nothing more
 
 
@@ -55,14 +56,14 @@ def test_editors_viewers_and_strangers_read_none_of_it(world, who):
 def test_an_administrator_reads_every_event_including_log_ins(world):
     seen = _events(world['root'])
     assert ('Login', 'alice', 'alice') in seen
-    assert ('New', 'Bob own', 'bob') in seen and ('Reveal', 'Stripe (Client secret)', 'carol') in seen
+    assert ('New', 'Bob own', 'bob') in seen and ('Reveal', 'Stripe · Client secret', 'carol') in seen
     assert len(seen) == Event.select().count()
 
 
 def test_the_audit_follows_the_current_owner_not_an_earlier_share(world):
     sharing.remove_access(world['alice'], world['stripe'], world['carol'].user_id)
     assert _events(world['carol']) == []
-    assert ('Unsharing', 'Stripe → carol', 'alice') in _events(world['alice'])
+    assert ('Unsharing', 'Stripe · carol', 'alice') in _events(world['alice'])
 
 
 def test_an_entry_holds_type_user_ip_and_date(world):
@@ -75,8 +76,8 @@ def test_an_entry_holds_type_user_ip_and_date(world):
 @pytest.mark.parametrize('filters, expected', [
     ({'item_type': 'User'}, [('Login', 'alice', 'alice')]),
     ({'item_type': 'API secret', 'event': 'New'}, [('New', 'Stripe', 'alice'), ('New', 'Bob own', 'bob')]),
-    ({'event': 'Copy'}, [('Copy', 'Stripe (Client secret)', 'bob')]),
-    ({'user': 'CAR'}, [('Reveal', 'Stripe (Client secret)', 'carol')]),
+    ({'event': 'Copy'}, [('Copy', 'Stripe · Client secret', 'bob')]),
+    ({'user': 'CAR'}, [('Reveal', 'Stripe · Client secret', 'carol')]),
     ({'user': '%'}, []),  # a LIKE wildcard is text, not "anything"
     ({'event': 'Login', 'user': 'bob'}, []),
 ])
@@ -102,9 +103,9 @@ def test_from_and_until_are_whole_utc_days(world):
     Event.update(at=dt.datetime(2026, 3, 12, 23, 59, 59)).where(Event.id == reveal.id).execute()
     alice = world['alice']
     assert _events(alice, since='2026-03-10', until='2026-03-10') == [('New', 'Stripe', 'alice')]
-    assert _events(alice, since='2026-03-11', until='2026-03-12') == [('Reveal', 'Stripe (Client secret)', 'carol')]
+    assert _events(alice, since='2026-03-11', until='2026-03-12') == [('Reveal', 'Stripe · Client secret', 'carol')]
     assert _events(alice, until='2026-03-12') == [('New', 'Stripe', 'alice'),
-                                                   ('Reveal', 'Stripe (Client secret)', 'carol')]
+                                                   ('Reveal', 'Stripe · Client secret', 'carol')]
     assert ('New', 'Stripe', 'alice') not in _events(alice, since='2026-03-11')
     assert len(_events(alice, until='9999-12-31')) == 5
 
@@ -160,15 +161,17 @@ def test_paging_runs_in_the_database(world, add_secret):
 def test_csv_export_holds_what_the_audit_shows_and_never_a_client_secret(world):
     text = audit.export_events_csv(world['alice'], descending=False)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ['Name', 'Type', 'Event', 'User', 'User IP', 'Date']
-    assert [row[1:5] for row in rows[1:]] == [
-        ['API secret', 'New', 'alice', '203.0.113.7'], ['API secret', 'Sharing', 'alice', '203.0.113.7'],
-        ['API secret', 'Sharing', 'alice', '203.0.113.7'], ['API secret', 'Reveal', 'carol', '203.0.113.7'],
-        ['API secret', 'Copy', 'bob', '203.0.113.7'],
+    assert rows[0] == ['Name', 'Type', 'Event', 'Details', 'User', 'User IP', 'Date']
+    assert [row[1:6] for row in rows[1:]] == [
+        ['API secret', 'New', '', 'alice', '203.0.113.7'],
+        ['API secret', 'Sharing', 'bob: Can edit', 'alice', '203.0.113.7'],
+        ['API secret', 'Sharing', 'carol: Can view', 'alice', '203.0.113.7'],
+        ['API secret', 'Reveal', 'Client secret', 'carol', '203.0.113.7'],
+        ['API secret', 'Copy', 'Client secret', 'bob', '203.0.113.7'],
     ]
     assert [row[0] for row in rows[1:]] == [entry.name for entry in audit.list_events(
         world['alice'], descending=False).items]
-    assert all(len(row[5]) == len('2026-03-10 12:00:00 UTC') and row[5].endswith(' UTC') for row in rows[1:])
+    assert all(len(row[6]) == len('2026-03-10 12:00:00 UTC') and row[6].endswith(' UTC') for row in rows[1:])
     everything = audit.export_events_csv(world['root'])
     assert 'sk_live_stripe_audit' not in everything and 'Login' in everything
 

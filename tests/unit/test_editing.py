@@ -9,7 +9,7 @@ from store import api_secrets, history
 from store.errors import ConflictError, NotFound, ValidationError
 from store.models import ApiSecret, ClientSecretHistory, Event, utcnow
 from store.records import ApiSecretInput
-from tests.unit.helpers import events_for
+from tests.unit.helpers import events_for, label
 
 FIELDS = {'name': 'Stripe', 'url': 'https://api.stripe.com', 'client_id': 'ca_123', 'identifier': 'stripe-prod',
           'method': 'POST', 'tags': 'prod,billing', 'notes': 'Rotate monthly'}
@@ -74,7 +74,7 @@ def test_an_editor_changes_the_fields_and_a_change_event_is_recorded(started_sto
     assert before <= details.updated_at <= utcnow()
     assert (details.version, details.owner) == (created.version + 1, 'Alice')
     [change] = events_for(secret_id, 'Change')
-    assert (change.user_id, change.item_type, change.item_name, change.ip) == (
+    assert (change.user_id, change.item_type, label(change), change.ip) == (
         bob.user_id, 'API secret', 'Stripe EU', '203.0.113.7')
 
 
@@ -148,8 +148,8 @@ def test_a_new_client_secret_keeps_the_old_one_in_the_history(started_store, mak
     assert ApiSecret.get_by_id(secret_id).last_used_at is not None
     *_, reveal = events_for(secret_id, 'Reveal')
     assert len(events_for(secret_id, 'Reveal')) == reveals + 1
-    assert (reveal.user_id, reveal.item_name) == (
-        bob.user_id, f'Stripe (earlier Client secret of {entry.replaced_at:%Y-%m-%d %H:%M})')
+    assert (reveal.user_id, label(reveal)) == (
+        bob.user_id, f'Stripe · earlier Client secret of {entry.replaced_at:%Y-%m-%d %H:%M}')
 
 
 def test_restore_makes_an_earlier_value_current_and_keeps_the_replaced_one(started_store, make_actor, add_secret):
@@ -165,8 +165,8 @@ def test_restore_makes_an_earlier_value_current_and_keeps_the_replaced_one(start
     assert (newest.set_by, newest.replaced_by) == ('Alice', 'Alice')
     details = api_secrets.get_api_secret(alice, secret_id)
     assert (details.version, details.updated_by) == (3, 'Alice')
-    changes = [event.item_name for event in events_for(secret_id, 'Change')]
-    assert changes == ['Stripe', 'Stripe (restored Client secret)']
+    changes = [label(event) for event in events_for(secret_id, 'Change')]
+    assert changes == ['Stripe', 'Stripe · Restored an earlier Client secret']
 
 
 def test_a_restore_on_a_stale_version_changes_nothing(started_store, make_actor, add_secret):

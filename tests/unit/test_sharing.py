@@ -9,7 +9,7 @@ from store import api_secrets, history, sharing
 from store.errors import Forbidden, NotFound, SecretDisabled, ValidationError
 from store.models import Access, ApiSecret, Event, User
 from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, ApiSecretInput
-from tests.unit.helpers import events_for
+from tests.unit.helpers import events_for, label
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_sharing_gives_can_view_or_can_edit_and_marks_the_secret_shared(started_
     assert (item.id, item.shared, item.permission) == (secret_id, True, CAN_VIEW)
     assert api_secrets.get_api_secret(carol, secret_id).shared
     events = events_for(secret_id, 'Sharing')
-    assert sorted(event.item_name for event in events) == ['Stripe → bob (Can view)', 'Stripe → carol (Can edit)']
+    assert sorted(label(event) for event in events) == ['Stripe · bob: Can view', 'Stripe · carol: Can edit']
     assert {(event.user_id, event.ip) for event in events} == {(alice.user_id, '203.0.113.7')}
 
     sharing.share(alice, [secret_id], {bob.user_id: False})  # nothing new: no event
@@ -60,9 +60,9 @@ def test_set_access_adds_changes_and_removes(started_store, people, add_secret):
     sharing.share(alice, [secret_id], {bob.user_id: False, carol.user_id: True})
     sharing.set_access(alice, secret_id, {bob.user_id: True, dave.user_id: False})
     assert _access(alice, secret_id) == [('alice', OWNER), ('bob', CAN_EDIT), ('dave', CAN_VIEW)]
-    assert [event.item_name for event in events_for(secret_id, 'Unsharing')] == ['Stripe → carol']
-    assert [event.item_name for event in events_for(secret_id, 'Sharing')][2:] == [
-        'Stripe → bob (Can edit)', 'Stripe → dave (Can view)']
+    assert [label(event) for event in events_for(secret_id, 'Unsharing')] == ['Stripe · carol']
+    assert [label(event) for event in events_for(secret_id, 'Sharing')][2:] == [
+        'Stripe · bob: Can edit', 'Stripe · dave: Can view']
     with pytest.raises(NotFound):
         api_secrets.get_api_secret(carol, secret_id)
     assert api_secrets.list_api_secrets(carol).total == 0
@@ -84,7 +84,7 @@ def test_remove_access_takes_it_back(started_store, people, add_secret):
         api_secrets.reveal_client_secret(bob, secret_id)
     sharing.remove_access(alice, secret_id, carol.user_id)
     assert _shared(alice) == {secret_id: False}
-    assert [event.item_name for event in events_for(secret_id, 'Unsharing')] == ['Stripe → bob', 'Stripe → carol']
+    assert [label(event) for event in events_for(secret_id, 'Unsharing')] == ['Stripe · bob', 'Stripe · carol']
 
     sharing.remove_access(alice, secret_id, carol.user_id)  # no access to take: nothing happens
     assert len(events_for(secret_id, 'Unsharing')) == 2
@@ -159,11 +159,11 @@ def test_disabling_a_batch_is_all_or_nothing(started_store, people, add_secret):
 
     assert api_secrets.set_enabled(alice, [first, second], False) == 2
     assert api_secrets.set_enabled(alice, [first, second], False) == 0  # already disabled: no event
-    assert [event.item_name for secret_id in (first, second) for event in events_for(secret_id, 'Disabling')] == [
+    assert [label(event) for secret_id in (first, second) for event in events_for(secret_id, 'Disabling')] == [
         'First', 'Second']
     assert {event.user_id for event in Event.select().where(Event.action == 'Disabling')} == {alice.user_id}
     assert api_secrets.set_enabled(alice, [second], True) == 1
-    assert [event.item_name for event in events_for(second, 'Activation')] == ['Second']
+    assert [label(event) for event in events_for(second, 'Activation')] == ['Second']
     assert {item.id: item.enabled for item in api_secrets.list_api_secrets(alice).items} == {
         first: False, second: True, viewable: True}
 

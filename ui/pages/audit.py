@@ -20,6 +20,7 @@ COLUMNS = [
     {'name': 'name', 'label': 'Name', 'field': 'name', 'sortable': True, 'align': 'left'},
     {'name': 'type', 'label': 'Type', 'field': 'type', 'sortable': True, 'align': 'left'},
     {'name': 'event', 'label': 'Event', 'field': 'event', 'sortable': True, 'align': 'left'},
+    {'name': 'details', 'label': 'Details', 'field': 'details', 'sortable': True, 'align': 'left'},
     {'name': 'user', 'label': 'User', 'field': 'user', 'sortable': True, 'align': 'left'},
     {'name': 'ip', 'label': 'User IP', 'field': 'ip', 'sortable': True, 'align': 'left'},
     {'name': 'date', 'label': 'Date', 'field': 'date', 'sortable': True, 'align': 'left'},
@@ -92,5 +93,6 @@ def _show(table: ui.table, page: Page, pagination: dict) -> None:
 
 
 def _row(entry: AuditEntry) -> dict:
-    return {'id': entry.id, 'name': entry.name, 'type': entry.type, 'event': entry.event, 'user': entry.user,
+    return {'id': entry.id, 'name': entry.name, 'type': entry.type, 'event': entry.event, 'details': entry.details,
+            'user': entry.user,
             'ip': entry.ip, 'date': entry.at.strftime(audit.DATE_FORMAT)}
