@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import Database, OperationalError, SqliteDatabase
+from peewee import Database, OperationalError
 from playhouse.db_url import connect as connect_url
+from playhouse.pool import PooledSqliteDatabase
 
 from . import crypto, migrations
 from .config import Settings
@@ -14,24 +15,41 @@ from .models import MODELS, KeyCheck, db
 
 KEY_CHECK_CONTEXT = 'mysafe:v1:key_check'
 KEY_CHECK_PLAINTEXT = b'mysafe master key check'
+# A connection per unit of work, borrowed from a pool: at most POOL_SIZE at once (callers beyond it wait up to
+# POOL_WAIT seconds); an idle one older than POOL_RECYCLE seconds is closed rather than reused. On check-out the
+# PostgreSQL pool pings the connection and drops a dead one, so a restarted server costs no call that was not
+# in flight.
+POOL_SIZE = 32
+POOL_WAIT = 10
+POOL_RECYCLE = 300
 
 
 def open_database(url: str) -> Database:
-    """Connect the shared database proxy to `url` (SQLite with WAL and foreign keys on)."""
+    """Point the shared database proxy at a connection pool for `url` (SQLite with WAL and foreign keys on),
+    after checking that the database answers. No connection stays checked out: see runtime.unit_of_work."""
+    pool = {'max_connections': POOL_SIZE, 'timeout': POOL_WAIT, 'stale_timeout': POOL_RECYCLE}
     if url.startswith('sqlite:///'):
         path = Path(url[len('sqlite:///'):])
         path.parent.mkdir(parents=True, exist_ok=True)
-        database = SqliteDatabase(str(path), pragmas={'journal_mode': 'wal', 'foreign_keys': 1,
-                                                      'busy_timeout': 5000, 'synchronous': 'normal'})
+        # Pooled connections move between threads, one thread at a time.
+        database = PooledSqliteDatabase(str(path), check_same_thread=False, **pool,
+                                        pragmas={'journal_mode': 'wal', 'foreign_keys': 1,
+                                                 'busy_timeout': 5000, 'synchronous': 'normal'})
     else:
         parsed = urlparse(url)
         if not parsed.hostname and not parsed.path.strip('/'):
             raise ConfigError('MYSAFE_DATABASE_URL names no PostgreSQL database')
-        database = connect_url(url.replace('postgres://', 'postgresql://', 1))
+        scheme, rest = url.split('://', 1)
+        if scheme not in ('postgres', 'postgresql'):
+            raise ConfigError('MYSAFE_DATABASE_URL must start with sqlite:/// or postgresql://')
+        # The ext flavour adds server-side cursors (store.tabular.stream).
+        database = connect_url(f'postgresqlext+pool://{rest}', connect_timeout=5, **pool)
     try:
-        database.connect(reuse_if_open=True)
+        database.connect()
     except OperationalError as exc:
         raise ConfigError(f'Cannot open the database {_redact(url)}: {str(exc).strip()}') from None
+    finally:
+        database.close()
     db.initialize(database)
     return database
 

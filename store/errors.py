@@ -64,3 +64,11 @@ class LoginThrottled(StoreError):
 
 class ConflictError(StoreError):
     """Someone else saved the record after the actor opened it; nothing was written."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database did not answer, or dropped the connection during the call; nothing was committed by the
+    part that failed, and the next call gets a fresh connection."""
+
+    def __init__(self, message: str = 'The database is not answering. Try again in a moment.') -> None:
+        super().__init__(message)

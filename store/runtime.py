@@ -1,21 +1,53 @@
-"""The store's one piece of process state: the keyring, set once at start-up."""
+"""The store's process state (the keyring, set once at start-up) and the unit of work every call runs in."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from peewee import InterfaceError, OperationalError
+from playhouse.pool import MaxConnectionsExceeded
 
 from . import crypto, database
 from .config import Settings
-from .errors import StartupError
+from .errors import DatabaseUnavailable, StartupError
 from .models import db
 
+P = ParamSpec('P')
+T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
 
 
 def start(settings: Settings) -> crypto.Keyring:
-    """Open the database, check the master key against it, create missing tables."""
+    """Open the database, check the master key against it, create missing tables and indexes."""
     database.open_database(settings.database_url)
-    keyring = database.open_keyring(settings)
-    database.create_schema(keyring)
+    with db.connection_context():
+        keyring = database.open_keyring(settings)
+        database.create_schema(keyring)
     _keyring[:] = [keyring]
     return keyring
+
+
+def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` on a connection borrowed from the pool for this call only, and given back
+    afterwards, also when `fn` raises: the thread that ran it holds no connection.
+
+    Meant for worker threads (one call of a service = one unit). A connection the database dropped
+    (restart, fail-over, pg_terminate_backend) fails only the call that was using it, as
+    DatabaseUnavailable; the pool replaces it, so the next call works. Inside a unit already open on this
+    thread, `fn` simply runs on that unit's connection.
+    """
+    if not db.is_closed():
+        return fn(*args, **kwargs)
+    try:
+        db.connect()
+    except (OperationalError, InterfaceError, MaxConnectionsExceeded):
+        raise DatabaseUnavailable() from None
+    try:
+        return fn(*args, **kwargs)
+    except (OperationalError, InterfaceError):
+        raise DatabaseUnavailable() from None
+    finally:
+        db.close()  # back to the pool, which closes it instead when the server dropped it
 
 
 def keyring() -> crypto.Keyring:
@@ -25,6 +57,8 @@ def keyring() -> crypto.Keyring:
 
 
 def stop() -> None:
+    """Forget the key and close every connection of the pool."""
     _keyring.clear()
-    if db.obj is not None and not db.is_closed():
-        db.close()
+    if db.obj is not None:
+        db.obj.close_all()
+

@@ -1,0 +1,129 @@
+"""Connections: one per unit of work, given back afterwards; a database that drops them costs only the call in
+flight (on PostgreSQL, `pg_terminate_backend` on every backend of the test database stands for a restart)."""
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
+import pytest
+
+from store import accounts, api_secrets, listing, runtime
+from store.errors import DatabaseUnavailable, NotFound
+from store.models import db
+from tests.conftest import POSTGRES, PASSWORD
+
+WORKERS = 4
+postgresql_only = pytest.mark.parametrize('store_backend', ['postgresql'], indirect=True)
+
+
+def test_worker_threads_hold_no_connection_after_their_units_of_work(started_store, make_actor, add_secret):
+    actor = make_actor('alice')
+    add_secret(actor, name='Billing API')
+    db.close()  # the test's own thread is done with the database too
+    with ThreadPoolExecutor(WORKERS) as workers:
+        pages = list(workers.map(lambda _: runtime.unit_of_work(listing.list_api_secrets, actor), range(40)))
+        refusals = list(workers.map(lambda _: _error_of(runtime.unit_of_work, api_secrets.get_api_secret,
+                                                        actor, 999_999), range(20)))
+        held = _in_every_worker(workers, lambda: not db.is_closed())
+    assert [page.total for page in pages] == [1] * 40
+    assert refusals == [NotFound] * 20
+    assert held == [False] * WORKERS
+    assert _open_connections(started_store) <= WORKERS  # idle in the pool, reused rather than one per call
+    runtime.stop()
+    assert _open_connections(started_store) == 0
+
+
+@postgresql_only
+def test_a_database_restart_fails_only_the_call_in_flight_and_the_next_calls_work(started_store, make_actor,
+                                                                                 add_secret):
+    actor = make_actor('alice')
+    add_secret(actor, name='Billing API')
+    db.close()
+    halfway, resume = threading.Event(), threading.Event()
+
+    def long_call() -> int:
+        listing.list_api_secrets(actor)
+        halfway.set()
+        resume.wait(10)
+        return listing.list_api_secrets(actor).total
+
+    with ThreadPoolExecutor(WORKERS) as workers:
+        list(workers.map(lambda _: runtime.unit_of_work(listing.list_api_secrets, actor), range(20)))  # idle ones
+        in_flight = workers.submit(runtime.unit_of_work, long_call)
+        assert halfway.wait(10)
+        assert _terminate_backends(started_store) >= 2  # the call in flight's and the pool's idle ones
+        after = list(workers.map(lambda _: runtime.unit_of_work(listing.list_api_secrets, actor), range(20)))
+        resume.set()
+        with pytest.raises(DatabaseUnavailable, match='not answering'):
+            in_flight.result(10)
+        again = list(workers.map(lambda _: runtime.unit_of_work(listing.list_api_secrets, actor), range(20)))
+    assert [page.total for page in after + again] == [1] * 40
+
+
+@postgresql_only
+def test_a_database_restart_during_a_log_in_fails_that_log_in_only(started_store, make_user, monkeypatch):
+    make_user('alice')
+    db.close()
+    verify = accounts.verify_password
+
+    def restart_while_hashing(password_hash: str | None, password: str) -> bool:
+        _terminate_backends(started_store)
+        return verify(password_hash, password)
+
+    with ThreadPoolExecutor(1) as worker:
+        with monkeypatch.context() as patch:
+            patch.setattr(accounts, 'verify_password', restart_while_hashing)
+            failed = worker.submit(runtime.unit_of_work, accounts.authenticate, 'alice', PASSWORD)
+            with pytest.raises(DatabaseUnavailable):
+                failed.result(10)
+        user = worker.submit(runtime.unit_of_work, accounts.authenticate, 'alice', PASSWORD).result(10)
+    assert user.username == 'alice'
+
+
+def _in_every_worker(workers: ThreadPoolExecutor, probe) -> list:
+    """`probe()` once in each of the pool's WORKERS threads (a barrier keeps one thread from taking two)."""
+    barrier = threading.Barrier(WORKERS)
+
+    def run(_: int):
+        barrier.wait(10)
+        return probe()
+    return list(workers.map(run, range(WORKERS)))
+
+
+def _error_of(call, *args):
+    try:
+        call(*args)
+    except Exception as error:  # noqa: BLE001 - the test compares the error's type
+        return type(error)
+    return None
+
+
+def _database_name(backend) -> str:
+    return backend.database_url.rsplit('/', 1)[1]
+
+
+def _open_connections(backend) -> int:
+    """Connections this process holds to the store's database (server backends, or SQLite file handles)."""
+    if backend.name == 'sqlite':
+        target = str(backend.sqlite_file)
+        return sum(os.readlink(f'/proc/self/fd/{fd}') == target for fd in os.listdir('/proc/self/fd')
+                   if os.path.exists(f'/proc/self/fd/{fd}'))
+    with psycopg2.connect(dbname='postgres', **POSTGRES) as admin, admin.cursor() as cursor:
+        cursor.execute('SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()',
+                       (_database_name(backend),))
+        count = cursor.fetchone()[0]
+    admin.close()
+    return count
+
+
+def _terminate_backends(backend) -> int:
+    admin = psycopg2.connect(dbname='postgres', **POSTGRES)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity '
+                       'WHERE datname = %s AND pid <> pg_backend_pid()', (_database_name(backend),))
+        count = cursor.fetchone()[0]
+    admin.close()
+    return count
