@@ -5,8 +5,8 @@ anyone else only the events of the API secrets they own now. Events never hold a
 """
 from __future__ import annotations
 
-import csv
 import io
+from typing import TextIO
 
 from peewee import fn
 
@@ -15,7 +15,7 @@ from .accounts import acting_user
 from .errors import ValidationError
 from .models import ApiSecret, Event, User
 from .records import Actor, AuditEntry, AuditFilter, Page
-from .tabular import day_range, safe_cell
+from .tabular import day_range, stream, write_csv
 
 MAX_PER_PAGE = 500
 ALL = 'All'
@@ -41,20 +41,25 @@ def list_events(actor: Actor, *, page: int = 1, per_page: int = 30, sort: str = 
     return Page(items=[_entry(row) for row in rows], total=total, page=page, per_page=per_page)
 
 
-def export_events_csv(actor: Actor, *, sort: str = 'date', descending: bool = True,
-                      filters: AuditFilter | None = None) -> str:
-    """Every event the audit shows with these filters (not only one page), as CSV text.
+def write_events_csv(actor: Actor, out: TextIO, *, sort: str = 'date', descending: bool = True,
+                     filters: AuditFilter | None = None) -> int:
+    """Write every event the audit shows with these filters (not only one page) to `out` as CSV, row by row
+    from one ordered query (nothing held in memory but a batch of rows). Returns the number of rows.
 
-    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe. Filters are checked
+    before anything is written (ValidationError per field).
     """
     query = _query(acting_user(actor), filters).order_by(*_order(sort, descending))
+    query = query.select(Event.item_name, Event.item_type, Event.action, Event.details, Event.username, Event.ip,
+                         Event.at)
+    return write_csv(out, CSV_COLUMNS, stream(query, _csv_row))
+
+
+def export_events_csv(actor: Actor, *, sort: str = 'date', descending: bool = True,
+                      filters: AuditFilter | None = None) -> str:
+    """The same CSV as text (small exports; write_events_csv streams into a file)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for start in range(0, query.count(), MAX_PER_PAGE):
-        for item in map(_entry, query.offset(start).limit(MAX_PER_PAGE)):
-            writer.writerow([safe_cell(value) for value in (
-                item.name, item.type, item.event, item.details, item.user, item.ip, item.at.strftime(DATE_FORMAT))])
+    write_events_csv(actor, out, sort=sort, descending=descending, filters=filters)
     return out.getvalue()
 
 
@@ -103,3 +108,8 @@ def _order(sort: str, descending: bool) -> list:
 def _entry(row: Event) -> AuditEntry:
     return AuditEntry(id=row.id, name=row.item_name, type=row.item_type, event=row.action, user=row.username,
                       ip=row.ip, at=row.at, item_id=row.item_id, details=row.details)
+
+
+def _csv_row(row: tuple) -> tuple:
+    *values, at = row
+    return (*values, at.strftime(DATE_FORMAT))

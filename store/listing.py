@@ -4,8 +4,8 @@ Only what the actor may see is ever read (permissions.visible_to); client secret
 """
 from __future__ import annotations
 
-import csv
 import io
+from typing import TextIO
 
 from peewee import fn
 
@@ -14,7 +14,7 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
-from .tabular import day_range, safe_cell
+from .tabular import day_range, stream, write_csv
 
 MAX_PER_PAGE = 500
 CHOICES = ('All', 'Yes', 'No')
@@ -40,23 +40,27 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page)
 
 
-def export_api_secrets_csv(actor: Actor, *, sort: str = 'name', descending: bool = False,
-                           filters: ApiSecretFilter | None = None) -> str:
-    """Every secret the list shows with these filters, as CSV text; never a client secret.
+def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', descending: bool = False,
+                          filters: ApiSecretFilter | None = None) -> int:
+    """Write every secret the list shows with these filters to `out` as CSV, row by row from one ordered
+    query (nothing held in memory but a batch of rows); never a client secret. Returns the number of rows.
 
-    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe. Filters are checked
+    before anything is written (ValidationError per field).
     """
     user = acting_user(actor)
     query = _query(user, '', False, filters).order_by(*_order(sort, descending))
+    shared = fn.EXISTS(Access.select(Access.id).where(Access.secret == ApiSecret.id))
+    query = query.select(ApiSecret.id, ApiSecret.name, ApiSecret.url, ApiSecret.tags, shared, User.display_name,
+                         ApiSecret.last_used_at, ApiSecret.enabled)
+    return write_csv(out, CSV_COLUMNS, stream(query, _csv_row))
+
+
+def export_api_secrets_csv(actor: Actor, *, sort: str = 'name', descending: bool = False,
+                           filters: ApiSecretFilter | None = None) -> str:
+    """The same CSV as text (small exports; write_api_secrets_csv streams into a file)."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for start in range(0, query.count(), MAX_PER_PAGE):
-        for item in _summaries(user, list(query.offset(start).limit(MAX_PER_PAGE))):
-            writer.writerow([safe_cell(value) for value in (
-                item.id, item.name, item.url, ', '.join(item.tags), 'Yes' if item.shared else 'No', item.owner,
-                item.last_used_at.strftime('%Y-%m-%d %H:%M UTC') if item.last_used_at else 'Never',
-                'Enabled' if item.enabled else 'Disabled')])
+    write_api_secrets_csv(actor, out, sort=sort, descending=descending, filters=filters)
     return out.getvalue()
 
 
@@ -123,3 +127,11 @@ def _summaries(user: User, rows: list[ApiSecret]) -> list[ApiSecretSummary]:
                              owner=row.owner.display_name, last_used_at=row.last_used_at, enabled=row.enabled,
                              permission=permissions[row.id]) for row in rows]
 
+
+
+def _csv_row(row: tuple) -> tuple:
+    secret_id, name, url, tags, shared, owner, last_used_at, enabled = row
+    return (secret_id, name, url, ', '.join(tag for tag in (tags or '').split('\n') if tag),
+            'Yes' if shared else 'No', owner,
+            last_used_at.strftime('%Y-%m-%d %H:%M UTC') if last_used_at else 'Never',
+            'Enabled' if enabled else 'Disabled')

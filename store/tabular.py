@@ -1,7 +1,17 @@
-"""What the store's tables share: reading a day typed in a filter, and CSV cells a spreadsheet will not run."""
+"""What the store's tables share: reading a day typed in a filter, and writing CSV a spreadsheet will not run,
+streamed from one query."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
+
+from playhouse.postgres_ext import PostgresqlExtDatabase, ServerSide
+
+from .models import db
+
+FETCH_SIZE = 2000  # rows a PostgreSQL server-side cursor hands over at a time
 
 
 def read_day(text: str, field: str, errors: dict[str, str]) -> dt.date | None:
@@ -38,3 +48,27 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ('=', '+', '-', '@', '\t', '\r'):
         return "'" + value
     return value
+
+
+def write_csv(out: TextIO, columns: Iterable[str], rows: Iterable[Iterable[object]]) -> int:
+    """Write the header and each row to `out` as they come, every cell through safe_cell; returns the row count."""
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        count += 1
+    return count
+
+
+def stream(query, convert: Callable[[tuple], Iterable[object]]) -> Iterator[Iterable[object]]:
+    """The rows of one ordered query as tuples, read as they come rather than all at once: a server-side
+    cursor on PostgreSQL (inside a transaction, as named cursors need), SQLite's own stepping otherwise."""
+    query = query.tuples()
+    if isinstance(db.obj, PostgresqlExtDatabase):
+        with db.atomic():
+            for row in ServerSide(query, array_size=FETCH_SIZE):
+                yield convert(row)
+    else:
+        for row in query.iterator():
+            yield convert(row)

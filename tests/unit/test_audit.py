@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from store import accounts, admin, api_secrets, audit, events, sharing
+from store import accounts, admin, api_secrets, audit, events, sharing, tabular
 from store.errors import NotAuthenticated, ValidationError
 from store.models import Event
 from store.records import AuditFilter
@@ -177,10 +177,21 @@ def test_csv_export_holds_what_the_audit_shows_and_never_a_client_secret(world):
 
 
 def test_csv_export_covers_every_page_with_the_filters(world, monkeypatch):
-    monkeypatch.setattr(audit, 'MAX_PER_PAGE', 2)
+    monkeypatch.setattr(tabular, 'FETCH_SIZE', 2)  # several fetches from PostgreSQL's server-side cursor
     rows = list(csv.reader(io.StringIO(audit.export_events_csv(world['root'], filters=AuditFilter(
         item_type='API secret')))))
     assert len(rows) - 1 == Event.select().where(Event.item_type == 'API secret').count() == 6
+
+
+def test_csv_export_streams_into_a_file_and_writes_nothing_for_a_bad_filter(world, tmp_path):
+    path = tmp_path / 'audit.csv'
+    with path.open('w', newline='') as out:
+        count = audit.write_events_csv(world['root'], out, descending=False)
+    assert count == Event.select().count()
+    assert path.read_bytes().decode() == audit.export_events_csv(world['root'], descending=False)
+    with path.open('w', newline='') as out, pytest.raises(ValidationError):
+        audit.write_events_csv(world['root'], out, filters=AuditFilter(since='yesterday'))
+    assert path.read_text() == ''
 
 
 @pytest.mark.parametrize('name', ['=HYPERLINK("https://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)'])
