@@ -15,7 +15,7 @@ from .accounts import acting_user
 from .errors import ValidationError
 from .models import ApiSecret, Event, User
 from .records import Actor, AuditEntry, AuditFilter, Page
-from .tabular import day_range, stream, write_csv
+from .tabular import day_range, stream, utc_text, write_csv
 
 MAX_PER_PAGE = 500
 ALL = 'All'
@@ -51,8 +51,8 @@ def write_events_csv(actor: Actor, out: TextIO, *, sort: str = 'date', descendin
     """
     query = _query(acting_user(actor), filters).order_by(*_order(sort, descending))
     query = query.select(Event.item_name, Event.item_type, Event.action, Event.details, Event.username, Event.ip,
-                         Event.at)
-    return write_csv(out, CSV_COLUMNS, stream(query, _csv_row))
+                         utc_text(Event.at, 'seconds'))
+    return write_csv(out, CSV_COLUMNS, stream(query))
 
 
 def export_events_csv(actor: Actor, *, sort: str = 'date', descending: bool = True,
@@ -109,7 +109,3 @@ def _entry(row: Event) -> AuditEntry:
     return AuditEntry(id=row.id, name=row.item_name, type=row.item_type, event=row.action, user=row.username,
                       ip=row.ip, at=row.at, item_id=row.item_id, details=row.details)
 
-
-def _csv_row(row: tuple) -> tuple:
-    *values, at = row
-    return (*values, at.strftime(DATE_FORMAT))

@@ -14,7 +14,7 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
-from .tabular import day_range, stream, write_csv
+from .tabular import day_range, stream, utc_text, write_csv
 
 MAX_PER_PAGE = 500
 CHOICES = ('All', 'Yes', 'No')
@@ -52,8 +52,8 @@ def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', desc
     query = _query(user, '', False, filters).order_by(*_order(sort, descending))
     shared = fn.EXISTS(Access.select(Access.id).where(Access.secret == ApiSecret.id))
     query = query.select(ApiSecret.id, ApiSecret.name, ApiSecret.url, ApiSecret.tags, shared, User.display_name,
-                         ApiSecret.last_used_at, ApiSecret.enabled)
-    return write_csv(out, CSV_COLUMNS, stream(query, _csv_row))
+                         utc_text(ApiSecret.last_used_at), ApiSecret.enabled)
+    return write_csv(out, CSV_COLUMNS, map(_csv_row, stream(query)))
 
 
 def export_api_secrets_csv(actor: Actor, *, sort: str = 'name', descending: bool = False,
@@ -132,6 +132,4 @@ def _summaries(user: User, rows: list[ApiSecret]) -> list[ApiSecretSummary]:
 def _csv_row(row: tuple) -> tuple:
     secret_id, name, url, tags, shared, owner, last_used_at, enabled = row
     return (secret_id, name, url, ', '.join(tag for tag in (tags or '').split('\n') if tag),
-            'Yes' if shared else 'No', owner,
-            last_used_at.strftime('%Y-%m-%d %H:%M UTC') if last_used_at else 'Never',
-            'Enabled' if enabled else 'Disabled')
+            'Yes' if shared else 'No', owner, last_used_at or 'Never', 'Enabled' if enabled else 'Disabled')
