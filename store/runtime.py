@@ -1,6 +1,7 @@
 """The store's process state (the keyring, set once at start-up) and the unit of work every call runs in."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -15,6 +16,31 @@ from .models import db
 P = ParamSpec('P')
 T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
+STOP_GRACE = 10.0  # seconds stop() waits for units of work in flight (a save) before closing the pool
+
+
+class _InFlight:
+    """How many units of work are running, so that stopping lets them finish."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def enter(self) -> None:
+        with self.changed:
+            self.count += 1
+
+    def leave(self) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_none(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+_in_flight = _InFlight()
 
 
 def start(settings: Settings) -> crypto.Keyring:
@@ -38,16 +64,20 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """
     if not db.is_closed():
         return fn(*args, **kwargs)
+    _in_flight.enter()
     try:
-        db.connect()
-    except (OperationalError, InterfaceError, MaxConnectionsExceeded):
-        raise DatabaseUnavailable() from None
-    try:
-        return fn(*args, **kwargs)
-    except (OperationalError, InterfaceError):
-        raise DatabaseUnavailable() from None
+        try:
+            db.connect()
+        except (OperationalError, InterfaceError, MaxConnectionsExceeded):
+            raise DatabaseUnavailable() from None
+        try:
+            return fn(*args, **kwargs)
+        except (OperationalError, InterfaceError):
+            raise DatabaseUnavailable() from None
+        finally:
+            db.close()  # back to the pool, which closes it instead when the server dropped it
     finally:
-        db.close()  # back to the pool, which closes it instead when the server dropped it
+        _in_flight.leave()
 
 
 def keyring() -> crypto.Keyring:
@@ -56,8 +86,10 @@ def keyring() -> crypto.Keyring:
     return _keyring[0]
 
 
-def stop() -> None:
-    """Forget the key and close every connection of the pool."""
+def stop(grace: float = STOP_GRACE) -> None:
+    """Let the units of work in flight finish (a save under way is committed; at most `grace` seconds), then
+    forget the key and close every connection of the pool. Runs at shutdown (SIGTERM) and between tests."""
+    _in_flight.wait_until_none(grace)
     _keyring.clear()
     if db.obj is not None:
         db.obj.close_all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -12,7 +13,8 @@ import pytest
 from store import accounts, api_secrets, listing, runtime
 from store.errors import DatabaseUnavailable, NotFound
 from store.models import db
-from tests.conftest import POSTGRES, PASSWORD
+from store.records import ApiSecretInput
+from tests.conftest import PASSWORD, POSTGRES
 
 WORKERS = 4
 postgresql_only = pytest.mark.parametrize('store_backend', ['postgresql'], indirect=True)
@@ -80,6 +82,26 @@ def test_a_database_restart_during_a_log_in_fails_that_log_in_only(started_store
                 failed.result(10)
         user = worker.submit(runtime.unit_of_work, accounts.authenticate, 'alice', PASSWORD).result(10)
     assert user.username == 'alice'
+
+
+def test_stopping_lets_a_save_in_flight_finish(started_store, make_actor):
+    actor = make_actor('alice')
+    db.close()
+    saving = threading.Event()
+
+    def slow_save() -> int:
+        saving.set()
+        time.sleep(0.5)  # the save is under way when the server is told to stop (SIGTERM)
+        return api_secrets.create_api_secret(actor, ApiSecretInput(
+            name='Saved while stopping', url='https://api.example.com', client_id='c', client_secret='sk_x'))
+
+    with ThreadPoolExecutor(1) as worker:
+        saved = worker.submit(runtime.unit_of_work, slow_save)
+        assert saving.wait(10)
+        runtime.stop()
+        secret_id = saved.result(10)
+    started_store.start()
+    assert api_secrets.get_api_secret(actor, secret_id).name == 'Saved while stopping'
 
 
 def _in_every_worker(workers: ThreadPoolExecutor, probe) -> list:
