@@ -14,7 +14,7 @@ define pytest_layer
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 endef
 
-.PHONY: venv chromium run test bench
+.PHONY: venv chromium nginx run cluster test bench
 
 venv: $(VENV)/.installed
 
@@ -33,10 +33,24 @@ chromium:
 		fi; \
 	fi
 
+# Debian's nginx, for `make cluster` and the cluster test (tests/e2e/test_cluster.py).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
+		else \
+			echo "Install Debian's nginx: sudo apt-get install nginx" >&2; exit 1; \
+		fi; \
+	fi
+
 run: venv
 	$(PY) main.py
 
-test: venv chromium
+# Two instances on the machine's PostgreSQL (database mysafe_cluster) and Redis, behind nginx on port 8080.
+cluster: venv nginx
+	$(PY) deploy/cluster.py
+
+test: venv chromium nginx
 	$(call pytest_layer,,tests/unit tests/security)
 	$(call pytest_layer,-p nicegui.testing.user_plugin,tests/ui)
 	$(call pytest_layer,,tests/e2e)
