@@ -56,10 +56,12 @@ class Instance:
 
 class Cluster:
     def __init__(self, base_dir: Path, *, port: int = 8080, instances: int = 2, database: str = 'mysafe_cluster',
-                 redis_url: str = REDIS_URL, redis_prefix: str = 'mysafe-cluster:') -> None:
+                 redis_url: str = REDIS_URL, redis_prefix: str = 'mysafe-cluster:', fail_timeout: int = 10,
+                 instance_ports: list[int] | None = None) -> None:
         self.base_dir, self.port, self.database = base_dir, port, database
-        self.redis_url, self.redis_prefix = redis_url, redis_prefix
-        self.instances = [Instance(n, port + n, base_dir / f'instance{n}') for n in range(1, instances + 1)]
+        self.redis_url, self.redis_prefix, self.fail_timeout = redis_url, redis_prefix, fail_timeout
+        ports = instance_ports or [port + n for n in range(1, instances + 1)]
+        self.instances = [Instance(n, ports[n - 1], base_dir / f'instance{n}') for n in range(1, len(ports) + 1)]
         self.nginx: subprocess.Popen | None = None
 
     @property
@@ -115,11 +117,12 @@ class Cluster:
 
     def stop(self) -> None:
         if self.nginx is not None and self.nginx.poll() is None:
-            self.nginx.send_signal(signal.SIGQUIT)  # graceful: open websockets are closed by the instances
+            self.nginx.terminate()  # fast shutdown: a graceful one would wait for every open websocket
             try:
                 self.nginx.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.nginx.kill()
+                self.nginx.wait(timeout=10)
         for instance in self.instances:
             self.stop_instance(instance.number)
 
@@ -137,7 +140,7 @@ class Cluster:
         run_dir = self.base_dir / 'nginx'
         for sub in ('', 'tmp'):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
-        servers = ''.join(f'    server {instance.address} max_fails=1 fail_timeout=10s;\n'
+        servers = ''.join(f'    server {instance.address} max_fails=1 fail_timeout={self.fail_timeout}s;\n'
                           for instance in self.instances)
         template = re.sub(r'^ *server 127\.0\.0\.1:\d+ [^\n]*\n', '', TEMPLATE.read_text(), flags=re.M)
         config = (template.replace('    ip_hash;\n', '    ip_hash;\n' + servers)
@@ -152,9 +155,10 @@ class Cluster:
                 '    add_header X-MySafe-Instance $upstream_addr always;\n'
                 f'{config}\n}}\n')
         (run_dir / 'nginx.conf').write_text(prelude + http)
-        self.nginx = subprocess.Popen([NGINX, '-p', str(run_dir), '-c', str(run_dir / 'nginx.conf'),
-                                       '-e', str(run_dir / 'error.log'), '-g', 'daemon off;'],
-                                      stdout=subprocess.DEVNULL, stderr=open(run_dir / 'nginx.stderr', 'wb'))
+        with open(run_dir / 'nginx.stderr', 'wb') as stderr:
+            self.nginx = subprocess.Popen([NGINX, '-p', str(run_dir), '-c', str(run_dir / 'nginx.conf'),
+                                           '-e', str(run_dir / 'error.log'), '-g', 'daemon off;'],
+                                          stdout=subprocess.DEVNULL, stderr=stderr)
         _wait_for(f'{self.url}/healthz', self.nginx, lambda: (run_dir / 'nginx.stderr').read_text())
 
 
