@@ -142,7 +142,7 @@ class Cluster:
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
         servers = ''.join(f'    server {instance.address} max_fails=1 fail_timeout={self.fail_timeout}s;\n'
                           for instance in self.instances)
-        template = re.sub(r'^ *server 127\.0\.0\.1:\d+ [^\n]*\n', '', TEMPLATE.read_text(), flags=re.M)
+        template = re.sub(r'^ *server 127\.0\.0\.1:\d+ [^\n]*\n', '', TEMPLATE.read_text(), flags=re.MULTILINE)
         config = (template.replace('    ip_hash;\n', '    ip_hash;\n' + servers)
                   .replace('listen 80;', f'listen 127.0.0.1:{self.port};'))
         # Run from the run dir as this account, with the logs and buffers there rather than in /var.
@@ -191,7 +191,7 @@ def _wait_for(url: str, process: subprocess.Popen, log) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--port', type=int, default=int(os.environ.get('MYSAFE_CLUSTER_PORT', 8080)))
+    parser.add_argument('--port', type=int, default=int(os.environ.get('MYSAFE_CLUSTER_PORT', '8080')))
     parser.add_argument('--instances', type=int, default=2)
     parser.add_argument('--database', default='mysafe_cluster')
     args = parser.parse_args()
