@@ -9,6 +9,7 @@ from typing import TextIO
 
 from peewee import fn
 
+from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
 from .models import Access, ApiSecret, User
@@ -17,10 +18,14 @@ from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, stream, utc_text, write_csv
 
 MAX_PER_PAGE = 500
+COUNT_CAP = 10_000  # rows counted at most: beyond it the page says "more" (Page.more) instead of a number
 CHOICES = ('All', 'Yes', 'No')
+# The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
+# that a page is read from the index in order. `None` marks the term that keeps never-used secrets last.
 SORTS = {
-    'id': ApiSecret.id, 'name': fn.LOWER(ApiSecret.name), 'url': fn.LOWER(ApiSecret.url),
-    'owner': fn.LOWER(User.display_name), 'last_use': ApiSecret.last_used_at, 'status': ApiSecret.enabled,
+    'id': [], 'name': [fn.LOWER(ApiSecret.name)], 'url': [fn.LOWER(ApiSecret.url)],
+    'owner': [fn.LOWER(User.display_name), User.id], 'last_use': [None, ApiSecret.last_used_at],
+    'status': [ApiSecret.enabled],
 }
 CSV_COLUMNS = ('ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status')
 
@@ -34,10 +39,18 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     """
     user = acting_user(actor)
     query = _query(user, search, only_enabled, filters)
-    total = query.count()
+    counted = query.select(ApiSecret.id).limit(COUNT_CAP + 1).count()
+    total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
     page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
-    rows = list(query.order_by(*_order(sort, descending)).paginate(page, per_page))
-    return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page)
+    offset = (page - 1) * per_page
+    if not more and offset > total // 2 and offset < total:
+        # Past the middle (the last page, say): read from the other end, so the index walk stays short.
+        limit = min(per_page, total - offset)
+        rows = list(query.order_by(*_order(sort, descending, reverse=True)).offset(total - offset - limit)
+                    .limit(limit))[::-1]
+    else:
+        rows = list(query.order_by(*_order(sort, descending)).offset(offset).limit(per_page))
+    return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
 def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', descending: bool = False,
@@ -72,10 +85,8 @@ def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter
     query = visible_to(user)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    term = (search or '').strip().lower()
-    if term:
-        query = query.where(fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
-                            fn.LOWER(ApiSecret.tags).contains(term))
+    if (search or '').strip():
+        query = query.where(text_search.any_contains(search))
     if filters is not None:
         for condition in _conditions(filters):
             query = query.where(condition)
@@ -92,7 +103,7 @@ def _conditions(filters: ApiSecretFilter) -> list:
             errors['id'] = 'Enter the ID as a number'
     for text, column in ((filters.name, ApiSecret.name), (filters.url, ApiSecret.url), (filters.tags, ApiSecret.tags)):
         if text.strip():
-            conditions.append(fn.LOWER(column).contains(text.strip().lower()))
+            conditions.append(text_search.contains(column, text))
     if filters.owner.strip():
         term = filters.owner.strip().lower()
         conditions.append(fn.LOWER(User.display_name).contains(term) | fn.LOWER(User.username).contains(term))
@@ -113,9 +124,14 @@ def _conditions(filters: ApiSecretFilter) -> list:
     return conditions
 
 
-def _order(sort: str, descending: bool) -> list:
-    column = SORTS.get(sort, SORTS['name'])
-    return [column.desc(nulls='LAST') if descending else column.asc(nulls='LAST'), ApiSecret.id]
+def _order(sort: str, descending: bool, reverse: bool = False) -> list:
+    """The ORDER BY of a sort; with `reverse`, exactly the opposite order (to read a page from the other end)."""
+    terms = []
+    for term in SORTS.get(sort, SORTS['name']) + [ApiSecret.id]:
+        # Never-used secrets (no Last use) come last both ways: `last_used_at IS NULL` first, ascending.
+        expression, down = (ApiSecret.last_used_at.is_null(), False) if term is None else (term, descending)
+        terms.append(expression.desc() if down != reverse else expression.asc())
+    return terms
 
 
 def _summaries(user: User, rows: list[ApiSecret]) -> list[ApiSecretSummary]:

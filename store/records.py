@@ -100,6 +100,7 @@ class Page:
     total: int = 0
     page: int = 1
     per_page: int = 30
+    more: bool = False  # True when there are more than `total` rows (the list counts up to listing.COUNT_CAP)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The list at scale (issue 8, SPEC section 6): server-side time of each list action for a person who sees
+N API secrets, and for one who sees 2,000 of the same table. Prints its figures.
+
+    .venv/bin/python bench/scale.py [--sizes 100,100000] [--backends sqlite,postgresql] [--runs 7]
+
+For each size N the data set is built through store/ (bulk inserts, but every row is real: its own data key
+wrapped by the master key, its client secret encrypted for its row, and one of them is revealed to prove it):
+- `all` owns 60% of N and sees 40% of N shared by others; another 20% of N is others' that `all` cannot see;
+- `some` owns 1,000 and sees 1,000 shared by others (2,000 in all), out of the same table.
+Each action is `listing.list_api_secrets` as the pages call it (30 rows; the home: 60 enabled rows matching the
+search); p50 of `--runs` calls after one warm-up call, in milliseconds, and the ratio to the smallest size.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psycopg2  # noqa: E402
+from peewee import PostgresqlDatabase  # noqa: E402
+
+from store import api_secrets, config, listing, runtime  # noqa: E402
+from store.api_secrets import TABLE  # noqa: E402
+from store.models import Access, ApiSecret, User, db, utcnow  # noqa: E402
+from store.passwords import hash_password  # noqa: E402
+from store.records import Actor, ApiSecretFilter  # noqa: E402
+
+POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
+OTHERS = 50  # other owners
+BATCH = 5000
+
+
+def actions(visible: int) -> dict[str, dict]:
+    """Each action as the arguments of list_api_secrets. The last page is the last one the list numbers: it
+    counts up to listing.COUNT_CAP rows, and says "more" beyond."""
+    last_page = max(1, -(-min(visible, listing.COUNT_CAP) // 30))
+    cases: dict[str, dict] = {'open the list': {}}
+    for sort in listing.SORTS:
+        cases[f'sort {sort} asc'] = {'sort': sort}
+        cases[f'sort {sort} desc'] = {'sort': sort, 'descending': True}
+    cases.update({
+        'filter id': {'filters': ApiSecretFilter(id='77')},
+        'filter name': {'filters': ApiSecretFilter(name='service 12')},
+        'filter url': {'filters': ApiSecretFilter(url='api12')},
+        'filter tags': {'filters': ApiSecretFilter(tags='team3')},
+        'filter owner': {'filters': ApiSecretFilter(owner='owner 7')},
+        'filter shared yes': {'filters': ApiSecretFilter(shared='Yes')},
+        'filter shared no': {'filters': ApiSecretFilter(shared='No')},
+        'filter enabled no': {'filters': ApiSecretFilter(enabled='No')},
+        'filter last use': {'filters': ApiSecretFilter(last_use_from='2026-01-01', last_use_until='2026-01-31')},
+        'last numbered page (by name)': {'page': last_page},
+        'home search': {'search': 'service 4242', 'only_enabled': True, 'per_page': 60},
+        'home, no search': {'only_enabled': True, 'per_page': 60},
+    })
+    return cases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sizes', default='100,100000')
+    parser.add_argument('--backends', default='sqlite,postgresql')
+    parser.add_argument('--runs', type=int, default=7)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(',')]
+    print(f'machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}')
+    for backend in args.backends.split(','):
+        results = {}
+        for size in sizes:
+            with _store(backend):
+                started = time.perf_counter()
+                everyone, some = _seed(size)
+                print(f'{backend}: built {size} visible (+{size // 5 + 2000} more) in '
+                      f'{time.perf_counter() - started:.0f} s', flush=True)
+                results[size] = {who: _measure(actor, visible, args.runs) for who, actor, visible in
+                                 (('sees all', everyone, size), ('sees 2,000', some, 2000))}
+        _print(backend, sizes, results)
+
+
+def _measure(actor: Actor, visible: int, runs: int) -> dict[str, float]:
+    figures = {}
+    for name, kwargs in actions(visible).items():
+        call = lambda: runtime.unit_of_work(listing.list_api_secrets, actor, **kwargs)  # noqa: E731
+        call()
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        figures[name] = statistics.median(times)
+    return figures
+
+
+def _print(backend: str, sizes: list[int], results: dict) -> None:
+    for who in ('sees all', 'sees 2,000'):
+        print(f'\n{backend}, a person who {who} (p50 ms; ratio to {sizes[0]})')
+        print('| action | ' + ' | '.join(f'{size:,}' for size in sizes) + ' |')
+        print('|---|' + '---|' * len(sizes))
+        for name in results[sizes[0]][who]:
+            base = results[sizes[0]][who][name]
+            cells = [f'{results[size][who][name]:.1f}' + ('' if size == sizes[0] else
+                                                         f' ({results[size][who][name] / base:.2f}x)')
+                     for size in sizes]
+            print(f'| {name} | ' + ' | '.join(cells) + ' |')
+    print(flush=True)
+
+
+def _seed(size: int) -> tuple[Actor, Actor]:
+    digest = hash_password('benchmark password')
+    names = ['all', 'some'] + [f'owner{n}' for n in range(OTHERS)]
+    with db.atomic():
+        User.insert_many([{'username': name, 'username_key': name, 'display_name': name.replace('owner', 'Owner '),
+                           'password_hash': digest} for name in names]).execute()
+    ids = {user.username: user.id for user in User.select(User.id, User.username)}
+    everyone, some, others = ids['all'], ids['some'], [ids[f'owner{n}'] for n in range(OTHERS)]
+    owned, shared_in, hidden = size * 6 // 10, size - size * 6 // 10, size // 5
+    rows = ([everyone] * owned + [others[n % OTHERS] for n in range(shared_in + hidden)] + [some] * 1000
+            + [others[n % OTHERS] for n in range(1000)])
+    first_id = _insert_secrets(rows)
+    shares = [(first_id + owned + n, everyone, n % 2 == 0) for n in range(shared_in)]
+    start_some = first_id + owned + shared_in + hidden + 1000
+    shares += [(start_some + n, some, False) for n in range(1000)]
+    with db.atomic():
+        for start in range(0, len(shares), BATCH):
+            Access.insert_many(shares[start:start + BATCH], fields=[Access.secret, Access.user, Access.can_edit]
+                               ).execute()
+    if isinstance(db.obj, PostgresqlDatabase):
+        db.execute_sql('ANALYZE')  # as autovacuum would after such a load
+    everyone_actor, some_actor = Actor(everyone), Actor(some)
+    # Every row is real: the last one decrypts through the service.
+    assert api_secrets.reveal_client_secret(some_actor, start_some + 999).startswith('sk_live_')
+    db.close()
+    return everyone_actor, some_actor
+
+
+def _insert_secrets(owners: list[int]) -> int:
+    """One API secret per owner in the list, ids assigned here so that each ciphertext is bound to its row."""
+    keyring = runtime.keyring()
+    first = (ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id.desc()).scalar() or 0) + 1
+    now = utcnow()
+    batch = []
+    for n, owner in enumerate(owners):
+        secret_id = first + n
+        data_key, wrapped = keyring.new_data_key(TABLE, secret_id)
+        used = now.replace(month=1 + n % 12, day=1 + n % 28) if n % 3 else None
+        batch.append({'id': secret_id, 'owner': owner, 'name': f'Service {n}', 'url': f'https://api{n}.example.com/v1',
+                      'client_id': f'client-{n}', 'method': 'POST', 'tags': f'team{n % 10}\nregion{n % 7}',
+                      'enabled': n % 17 != 0, 'created_by': owner, 'updated_by': owner, 'secret_set_by': owner,
+                      'key_id': keyring.key_id, 'wrapped_data_key': wrapped, 'last_used_at': used,
+                      'client_secret': keyring.encrypt(data_key, f'sk_live_{secrets.token_hex(12)}', TABLE,
+                                                       secret_id, 'client_secret')})
+        if len(batch) == BATCH:
+            _insert(batch)
+            batch = []
+    if batch:
+        _insert(batch)
+    if isinstance(db.obj, PostgresqlDatabase):  # ids were given: move the sequence past them
+        db.execute_sql("SELECT setval(pg_get_serial_sequence('api_secret', 'id'), (SELECT max(id) FROM api_secret))")
+    return first
+
+
+def _insert(rows: list[dict]) -> None:
+    with db.atomic():
+        ApiSecret.insert_many(rows).execute()
+
+
+class _store:
+    """The store started on a new database of `backend`, removed at the end."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend, self.name = backend, f'mysafe_bench_{secrets.token_hex(4)}'
+
+    def __enter__(self) -> None:
+        self.data_dir = tempfile.TemporaryDirectory(prefix='mysafe-bench-')
+        env = {'MYSAFE_DATA_DIR': self.data_dir.name}
+        if self.backend == 'postgresql':
+            self._admin(f'CREATE DATABASE {self.name}')
+            self._admin(f'ALTER DATABASE {self.name} SET synchronous_commit = off')
+            env['MYSAFE_DATABASE_URL'] = f'postgresql://postgres@127.0.0.1:5432/{self.name}'
+        runtime.stop()
+        runtime.start(config.load_settings(env))
+
+    def __exit__(self, *_) -> None:
+        runtime.stop()
+        if self.backend == 'postgresql':
+            self._admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
+        self.data_dir.cleanup()
+
+    @staticmethod
+    def _admin(sql: str) -> None:
+        connection = psycopg2.connect(dbname='postgres', **POSTGRES)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        connection.close()
+
+
+if __name__ == '__main__':
+    main()

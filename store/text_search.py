@@ -1,0 +1,78 @@
+"""Finding API secrets by a part of their name, URL or tags without reading every row the person may see.
+
+PostgreSQL: trigram indexes (pg_trgm, GIN) on lower(name), lower(url) and lower(tags) serve `LIKE '%term%'`.
+SQLite: an FTS5 table with the trigram tokenizer (api_secret_text), kept in step with api_secret by triggers,
+serves the same question for terms of three characters or more. Both ignore case and take the term literally.
+"""
+from __future__ import annotations
+
+from peewee import SQL, Database, DatabaseError, Field, PostgresqlDatabase, SqliteDatabase, fn
+
+from .models import ApiSecret, db
+
+TABLE = 'api_secret_text'
+COLUMNS = ('name', 'url', 'tags')
+SQLITE_SCHEMA = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, url, tags, content='api_secret', content_rowid='id', "
+    "tokenize='trigram')",
+    f'CREATE TRIGGER {TABLE}_insert AFTER INSERT ON api_secret BEGIN '
+    f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END',
+    f'CREATE TRIGGER {TABLE}_delete AFTER DELETE ON api_secret BEGIN '
+    f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
+    'END',
+    f'CREATE TRIGGER {TABLE}_update AFTER UPDATE OF name, url, tags ON api_secret BEGIN '
+    f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
+    f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END',
+    f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
+)
+MIN_INDEXED = 3  # trigrams: a shorter term is looked for row by row
+
+
+def contains(column: Field, term: str):
+    """The condition `column` holds `term` (ignoring case); `term` is stripped and taken literally."""
+    return _match(term, column.column_name) if _indexed(term) else fn.LOWER(column).contains(term.strip().lower())
+
+
+def any_contains(term: str):
+    """The condition that the name, the URL or a tag holds `term` (the home's Search)."""
+    if _indexed(term):
+        return _match(term, None)
+    term = term.strip().lower()
+    return (fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
+            fn.LOWER(ApiSecret.tags).contains(term))
+
+
+def install(database: Database) -> list[str]:
+    """Create what serves these look-ups when missing (idempotent); returns what was created."""
+    if isinstance(database, SqliteDatabase):
+        if TABLE in database.get_tables():
+            return []
+        for statement in SQLITE_SCHEMA:
+            database.execute_sql(statement)
+        return [TABLE]
+    if not isinstance(database, PostgresqlDatabase):
+        return []
+    try:
+        with database.atomic():  # a savepoint: a refused extension leaves the surrounding transaction usable
+            database.execute_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    except DatabaseError:
+        return []  # not allowed here: look-ups stay correct, only slower on large sets
+    created = []
+    existing = {index.name for index in database.get_indexes('api_secret')}
+    for column in COLUMNS:
+        name = f'api_secret_{column}_trigram'
+        if name not in existing:
+            database.execute_sql(f'CREATE INDEX IF NOT EXISTS {name} ON api_secret USING gin (lower({column}) '
+                                 'gin_trgm_ops)')
+            created.append(name)
+    return created
+
+
+def _indexed(term: str) -> bool:
+    return isinstance(db.obj, SqliteDatabase) and len(term.strip()) >= MIN_INDEXED
+
+
+def _match(term: str, column: str | None):
+    phrase = '"' + term.strip().lower().replace('"', '""') + '"'  # an FTS5 string: every character literal
+    query = f'{column} : {phrase}' if column else phrase
+    return ApiSecret.id.in_(SQL(f'(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)', (query,)))

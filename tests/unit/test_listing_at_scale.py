@@ -1,0 +1,126 @@
+"""The list when a person sees many secrets (issue 8): the ways it reads a large visible set (walking an index in
+order, reading the last pages from the other end, counting up to a cap, text look-ups through an index) give
+exactly the rows and the order the plain way gives. Small numbers stand in for the large ones."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from store import api_secrets, listing, permissions, sharing
+from store.models import ApiSecret
+from store.records import ApiSecretFilter, ApiSecretInput
+
+SORTS = list(listing.SORTS)
+PER_PAGE = 4
+
+
+@pytest.fixture
+def world(started_store, make_actor, add_secret):
+    """alice owns 9 (two with the same name, some used, one disabled), sees 4 of bob's (one disabled that she
+    may only view: hidden), and none of carol's."""
+    alice, bob, carol = (make_actor('alice', display_name='Alice'), make_actor('bob', display_name='bob'),
+                         make_actor('carol', display_name='Carol'))
+    owned = [add_secret(alice, name=name, url=f'https://app{n}.example.com', tags=f'team{n % 3}')
+             for n, name in enumerate(['Zeta', 'alpha', 'Beta', 'beta', 'Gamma "quoted"', 'Delta 100%', 'Eta',
+                                       'theta', 'Iota'])]
+    shared = [add_secret(bob, name=name, url=f'https://app{n}.example.org') for n, name in
+              enumerate(['Kappa', 'lambda', 'Mu', 'Nu hidden'])]
+    hidden = [add_secret(carol, name=name) for name in ['Alpha of carol', 'Xi']]
+    sharing.share(bob, shared[:2], {alice.user_id: False})
+    sharing.share(bob, shared[2:], {alice.user_id: True})
+    sharing.share(bob, [shared[3]], {alice.user_id: False})
+    api_secrets.set_enabled(bob, [shared[3]], False)  # a viewer does not see it disabled
+    api_secrets.set_enabled(alice, [owned[6]], False)  # an owner does
+    for n, secret_id in enumerate(owned[:5] + shared[:2]):
+        ApiSecret.update(last_used_at=dt.datetime(2026, 1, 1 + n % 3, 12)).where(ApiSecret.id == secret_id).execute()
+    return alice, owned, shared, hidden
+
+
+def _every_page(actor, sort: str, descending: bool, **kwargs) -> tuple[list[int], int]:
+    first = api_secrets.list_api_secrets(actor, sort=sort, descending=descending, per_page=PER_PAGE, **kwargs)
+    ids = [item.id for item in first.items]
+    for number in range(2, -(-first.total // PER_PAGE) + 1):
+        page = api_secrets.list_api_secrets(actor, sort=sort, descending=descending, per_page=PER_PAGE, page=number,
+                                            **kwargs)
+        ids += [item.id for item in page.items]
+    return ids, first.total
+
+
+@pytest.mark.parametrize('descending', [False, True])
+@pytest.mark.parametrize('sort', SORTS)
+def test_walking_the_table_in_order_gives_the_rows_and_order_of_the_plain_way(world, monkeypatch, sort, descending):
+    alice, owned, shared, hidden = world
+    plain, total = _every_page(alice, sort, descending)
+    monkeypatch.setattr(permissions, 'MANY', 1)  # alice counts as seeing many: the other way of reading
+    walked, walked_total = _every_page(alice, sort, descending)
+    assert walked == plain
+    assert total == walked_total == 12 == len(set(plain))
+    assert set(plain) == set(owned) | set(shared[:3])
+
+
+@pytest.mark.parametrize('sort', ['name', 'last_use', 'owner'])
+def test_pages_past_the_middle_read_from_the_other_end_in_the_same_order(world, monkeypatch, sort):
+    alice, *_ = world
+    ids, _ = _every_page(alice, sort, False)
+    reversed_ids, _ = _every_page(alice, sort, True)
+    monkeypatch.setattr(permissions, 'MANY', 1)
+    assert _every_page(alice, sort, False)[0] == ids
+    # Never-used secrets come last both ways; among the used ones one order is the other reversed.
+    used = {item.id for item in api_secrets.list_api_secrets(alice, per_page=50).items if item.last_used_at}
+    if sort != 'last_use':
+        assert reversed_ids == ids[::-1]
+    else:
+        assert [i for i in reversed_ids if i in used] == [i for i in ids if i in used][::-1]
+        assert set(reversed_ids[len(used):]) == set(ids[len(used):]) == set(reversed_ids) - used
+
+
+def test_names_sort_ignoring_case_and_ties_break_on_the_id_in_the_sort_direction(world):
+    alice, owned, *_ = world
+    names = [item.name for item in api_secrets.list_api_secrets(alice, per_page=50).items]
+    assert names[:4] == ['alpha', 'Beta', 'beta', 'Delta 100%']
+    ascending = [item.id for item in api_secrets.list_api_secrets(alice, per_page=50).items]
+    descending = [item.id for item in api_secrets.list_api_secrets(alice, per_page=50, descending=True).items]
+    assert descending == ascending[::-1]
+
+
+def test_the_count_stops_at_the_cap_and_says_there_are_more(world, monkeypatch):
+    alice, *_ = world
+    monkeypatch.setattr(listing, 'COUNT_CAP', 5)
+    page = api_secrets.list_api_secrets(alice, per_page=3, page=2)
+    assert (page.total, page.more) == (5, True)
+    assert [item.name for item in page.items] == ['Delta 100%', 'Eta', 'Gamma "quoted"']
+    monkeypatch.setattr(listing, 'COUNT_CAP', 12)
+    assert (api_secrets.list_api_secrets(alice).total, api_secrets.list_api_secrets(alice).more) == (12, False)
+
+
+@pytest.mark.parametrize('term, expected', [
+    ('ALPHA', ['alpha']),  # carol's "Alpha of carol" is not alice's to see
+    ('eta', ['Beta', 'beta', 'Eta', 'theta', 'Zeta']),  # name; case ignored
+    ('"quoted"', ['Gamma "quoted"']),  # quotes are text, not search syntax
+    ('100%', ['Delta 100%']),  # so is a percent sign
+    ('0%', ['Delta 100%']),
+    ('.example.org', ['Kappa', 'lambda', 'Mu']),  # the URL
+    ('team2', ['Beta', 'Delta 100%', 'Iota']),  # a tag
+    ('mu', ['Mu']),  # shorter than a trigram: read row by row, same answer
+    ('a"', []),
+])
+def test_search_finds_a_part_of_the_name_url_or_tags_literally(world, term, expected):
+    alice, *_ = world
+    found = [item.name for item in api_secrets.list_api_secrets(alice, search=term, per_page=50).items]
+    assert found == expected
+    walked = [item.name for item in api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(name=term),
+                                                                 per_page=50).items]
+    assert walked == [name for name in expected if term.lower() in name.lower()]
+
+
+def test_the_text_look_up_follows_renames(world, add_secret):
+    alice, owned, *_ = world
+    details = api_secrets.get_api_secret(alice, owned[0])
+    data = ApiSecretInput(name='Omega renamed', url='https://omega.example.com', client_id='c1')
+    api_secrets.update_api_secret(alice, owned[0], data, details.version)
+    assert [item.name for item in api_secrets.list_api_secrets(alice, search='zeta').items] == []
+    assert [item.name for item in api_secrets.list_api_secrets(alice, search='omega ren').items] == ['Omega renamed']
+    add_secret(alice, name='Omega two')
+    assert [item.name for item in api_secrets.list_api_secrets(alice, search='OMEGA').items] == [
+        'Omega renamed', 'Omega two']
