@@ -89,7 +89,8 @@ def main() -> None:
 def _measure(actor: Actor, visible: int, runs: int) -> dict[str, float]:
     figures = {}
     for name, kwargs in actions(visible).items():
-        call = lambda: runtime.unit_of_work(listing.list_api_secrets, actor, **kwargs)  # noqa: E731
+        def call(kwargs: dict = kwargs) -> None:
+            runtime.unit_of_work(listing.list_api_secrets, actor, **kwargs)
         call()
         times = []
         for _ in range(runs):

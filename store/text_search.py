@@ -13,16 +13,16 @@ from .models import ApiSecret, db
 TABLE = 'api_secret_text'
 COLUMNS = ('name', 'url', 'tags')
 SQLITE_SCHEMA = (
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, url, tags, content='api_secret', content_rowid='id', "
-    "tokenize='trigram')",
-    f'CREATE TRIGGER {TABLE}_insert AFTER INSERT ON api_secret BEGIN '
-    f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END',
-    f'CREATE TRIGGER {TABLE}_delete AFTER DELETE ON api_secret BEGIN '
-    f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
-    'END',
-    f'CREATE TRIGGER {TABLE}_update AFTER UPDATE OF name, url, tags ON api_secret BEGIN '
-    f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
-    f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END',
+    (f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, url, tags, content='api_secret', content_rowid='id', "
+     "tokenize='trigram')"),
+    (f'CREATE TRIGGER {TABLE}_insert AFTER INSERT ON api_secret BEGIN '
+     f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END'),
+    (f'CREATE TRIGGER {TABLE}_delete AFTER DELETE ON api_secret BEGIN '
+     f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
+     'END'),
+    (f'CREATE TRIGGER {TABLE}_update AFTER UPDATE OF name, url, tags ON api_secret BEGIN '
+     f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
+     f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END'),
     f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
 )
 MIN_INDEXED = 3  # trigrams: a shorter term is looked for row by row

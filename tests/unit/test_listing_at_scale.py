@@ -50,7 +50,7 @@ def _every_page(actor, sort: str, descending: bool, **kwargs) -> tuple[list[int]
 @pytest.mark.parametrize('descending', [False, True])
 @pytest.mark.parametrize('sort', SORTS)
 def test_walking_the_table_in_order_gives_the_rows_and_order_of_the_plain_way(world, monkeypatch, sort, descending):
-    alice, owned, shared, hidden = world
+    alice, owned, shared, _hidden = world
     plain, total = _every_page(alice, sort, descending)
     monkeypatch.setattr(permissions, 'MANY', 1)  # alice counts as seeing many: the other way of reading
     walked, walked_total = _every_page(alice, sort, descending)
@@ -76,7 +76,7 @@ def test_pages_past_the_middle_read_from_the_other_end_in_the_same_order(world, 
 
 
 def test_names_sort_ignoring_case_and_ties_break_on_the_id_in_the_sort_direction(world):
-    alice, owned, *_ = world
+    alice, *_ = world
     names = [item.name for item in api_secrets.list_api_secrets(alice, per_page=50).items]
     assert names[:4] == ['alpha', 'Beta', 'beta', 'Delta 100%']
     ascending = [item.id for item in api_secrets.list_api_secrets(alice, per_page=50).items]
