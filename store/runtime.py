@@ -41,6 +41,7 @@ class _InFlight:
 
 
 _in_flight = _InFlight()
+_units = threading.local()  # `open`: this thread is inside unit_of_work
 
 
 def start(settings: Settings) -> crypto.Keyring:
@@ -59,12 +60,16 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
     Meant for worker threads (one call of a service = one unit). A connection the database dropped
     (restart, fail-over, pg_terminate_backend) fails only the call that was using it, as
-    DatabaseUnavailable; the pool replaces it, so the next call works. Inside a unit already open on this
-    thread, `fn` simply runs on that unit's connection.
+    DatabaseUnavailable; the pool replaces it, so the next call works. Inside a unit (or a transaction)
+    already open on this thread, `fn` simply runs as part of it. A connection the thread took outside any
+    unit (a service called directly) is given back first, so a dead one cannot stick to the thread.
     """
+    if getattr(_units, 'open', False) or db.in_transaction():
+        return fn(*args, **kwargs)  # inside a unit (or a transaction) of this thread already: part of it
     if not db.is_closed():
-        return fn(*args, **kwargs)
+        db.close()  # a connection this thread took outside any unit: back to the pool, which checks it
     _in_flight.enter()
+    _units.open = True
     try:
         try:
             db.connect()
@@ -77,6 +82,7 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         finally:
             db.close()  # back to the pool, which closes it instead when the server dropped it
     finally:
+        _units.open = False
         _in_flight.leave()
 
 

@@ -84,6 +84,18 @@ def test_a_database_restart_during_a_log_in_fails_that_log_in_only(started_store
     assert user.username == 'alice'
 
 
+@postgresql_only
+def test_a_connection_a_thread_took_outside_a_unit_does_not_stick_to_it(started_store, make_actor):
+    actor = make_actor('alice')
+    db.close()
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(listing.list_api_secrets, actor).result(10)  # called directly: the thread keeps a connection
+        _terminate_backends(started_store)
+        page = worker.submit(runtime.unit_of_work, listing.list_api_secrets, actor).result(10)
+        held = worker.submit(lambda: not db.is_closed()).result(10)
+    assert (page.total, held) == (0, False)
+
+
 def test_stopping_lets_a_save_in_flight_finish(started_store, make_actor):
     actor = make_actor('alice')
     db.close()
