@@ -26,6 +26,7 @@ INDEXES = {
     'api_secret_last_use_order': 'api_secret ((last_used_at IS NULL), last_used_at, id)',
     'api_secret_last_use_desc_order': 'api_secret ((last_used_at IS NULL), last_used_at DESC, id DESC)',
     'api_secret_status_order': 'api_secret (enabled, id)',
+    'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
     'api_secret_owner_order': 'api_secret (owner_id, id)',
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
