@@ -37,6 +37,7 @@ run: venv
 	$(PY) main.py
 
 test: venv chromium
+	$(PY) -m ruff check .
 	$(call pytest_layer,,tests/unit tests/security)
 	$(call pytest_layer,-p nicegui.testing.user_plugin,tests/ui)
 	$(call pytest_layer,,tests/e2e)
