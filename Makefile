@@ -51,6 +51,7 @@ cluster: venv nginx
 	$(PY) deploy/cluster.py
 
 test: venv chromium nginx
+	$(PY) -m ruff check .
 	$(call pytest_layer,,tests/unit tests/security)
 	$(call pytest_layer,-p nicegui.testing.user_plugin,tests/ui)
 	$(call pytest_layer,,tests/e2e)

@@ -21,12 +21,17 @@ DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
 
 
-def get_api_secret(actor: Actor, secret_id: int) -> ApiSecretDetails:
-    """The details the actor may see (never the client secret); records a View event."""
+def get_api_secret(actor: Actor, secret_id: int, *, record_view: bool = True) -> ApiSecretDetails:
+    """The details the actor may see (never the client secret).
+
+    A person opening the details page is a View event; `record_view=False` is for reading them again on
+    the same visit (a redraw, the edit form, the home's shortcut), which records nothing.
+    """
     user = acting_user(actor)
     secret, permission = find_secret(user, secret_id)
-    events.record(events.VIEW, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
-                  item_name=secret.name)
+    if record_view:
+        events.record(events.VIEW, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                      item_name=secret.name)
     return _details(secret, permission)
 
 

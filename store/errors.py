@@ -47,7 +47,13 @@ class PasswordRequired(StoreError):
 
 
 class DecryptionError(StoreError):
-    """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record."""
+    """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record.
+
+    `str()` names the record for the operator's log; people are shown MESSAGE.
+    """
+
+    MESSAGE = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
+               'Nothing was shown.')
 
 
 class ValidationError(StoreError):

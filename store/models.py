@@ -10,7 +10,7 @@ db = DatabaseProxy()
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -28,6 +28,11 @@ class User(BaseModel):
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Bumped to end every open session of the user at their next request (log-out, password reset, deactivation).
+    session_generation = IntegerField(default=0)
+    must_change_password = BooleanField(default=False)  # set by an administrator's reset
+    password_reset_by = CharField(max_length=64, default='')  # who reset it (username) and when, to tell the user
+    password_reset_at = DateTimeField(null=True)
 
 
 class ApiSecret(BaseModel):
@@ -99,6 +104,14 @@ class PasswordConfirmation(BaseModel):
         indexes = ((('user', 'session'), True),)
 
 
+class LoginTicket(BaseModel):
+    """A one-time, short-lived proof of a completed log-in, redeemed over HTTP to issue a new browser id."""
+    token_hash = CharField(max_length=64, unique=True)  # SHA-256 of a 256-bit random token: never the token
+    user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
+    generation = IntegerField()
+    expires_at = DateTimeField()
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -106,4 +119,4 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, KeyCheck)

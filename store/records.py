@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS')
 OWNER, CAN_EDIT, CAN_VIEW = 'Owner', 'Can edit', 'Can view'
+# The longest value each field of an API secret takes (SPEC section 2), in characters; forms say them too.
+LIMITS = {'name': 255, 'url': 2048, 'client_id': 1024, 'client_secret': 8192, 'identifier': 255, 'tags': 1000,
+          'notes': 4000}
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,7 @@ class Actor:
     ip: str = ''
     user_agent: str = ''
     session: str = ''  # names the log-in session, so a password confirmation holds in that session only
+    generation: int | None = None  # a browser session's generation; None for what is no browser session
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,10 @@ class UserInfo:
     is_admin: bool
     is_active: bool
     last_login_at: dt.datetime | None = None
+    session_generation: int = 0
+    must_change_password: bool = False
+    password_reset_by: str = ''
+    password_reset_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from .frame import Shell
+from .frame import Router, Shell
 from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup
 
 
@@ -15,9 +15,13 @@ def root() -> None:
     ui.add_body_html('<script>new MutationObserver(() => document.querySelectorAll(".q-loading-bar:not([aria-label])")'
                      '.forEach(bar => bar.setAttribute("aria-label", "Loading"))).observe(document.body, '
                      '{childList: true, subtree: true});</script>')
-    ui.add_css('a.nicegui-link, a.nicegui-link:visited { color: #1d4ed8; } .q-tooltip { background: #374151; }')
+    ui.add_css('a.nicegui-link, a.nicegui-link:visited { color: #1d4ed8; } .q-tooltip { background: #374151; }'
+               '.skip-link { position: absolute; left: -10000px; top: 0; z-index: 9999; background: #fff; '
+               'padding: 8px; }'
+               '.skip-link:focus { left: 8px; }')
+    ui.on_exception(_unexpected)
     shell = Shell()
-    ui.sub_pages({
+    Router({
         '/': _to_home,
         '/setup': setup.create,
         '/login': login.create,
@@ -28,8 +32,14 @@ def root() -> None:
         '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
         '/audit': audit.create,
         '/admin/users': admin_users.create,
-    }, data={'shell': shell}).classes('w-full')
+    }, shell).classes('w-full')
 
 
 def _to_home() -> None:
     ui.navigate.to('/mysafe')
+
+
+def _unexpected(error: Exception) -> None:
+    """The net under `store_call.call`: what nobody expected is logged (by NiceGUI) and the person told,
+    without the error's text, which may name internals."""
+    ui.notify('Something went wrong. Please try again; if it persists, tell your administrator.', type='negative')

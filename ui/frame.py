@@ -1,20 +1,99 @@
-"""The frame around every page: top bar with the Grid Menu and user menu, and the MySafe side menu."""
+"""The frame around every page: top bar with the Grid Menu and user menu, the MySafe side menu, and the gate
+that lets a page declare once that it needs a logged-in user (or an administrator)."""
 from __future__ import annotations
 
-from nicegui import context, ui
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from store import accounts
-from store.errors import NotAuthenticated
+from nicegui import context, helpers, ui
+from nicegui.page_arguments import PageArguments, RouteMatch
+
 from store.records import UserInfo
 
 from . import session
 from .components.menus import menu_item
 
+MAIN_ID = 'main-content'
+
+
+def requires_user(builder: Callable) -> Callable:
+    """Mark a page builder as needing a logged-in user; it receives that user as `user`."""
+    builder.gate = 'user'
+    return builder
+
+
+def requires_admin(builder: Callable) -> Callable:
+    """Mark a page builder as needing a logged-in administrator; it receives that user as `user`."""
+    builder.gate = 'admin'
+    return builder
+
+
+class Router(ui.sub_pages):
+    """`ui.sub_pages` whose gated pages are built only for a logged-in (or administrator) user.
+
+    A logged-out visitor goes to log in and comes back afterwards; the user is read once, here.
+    """
+
+    def __init__(self, routes: dict[str, Callable], shell: Shell) -> None:
+        self.shell = shell
+        super().__init__(routes, data={'shell': shell})
+        self.props['id'] = MAIN_ID  # the skip link's target
+        self.props['tabindex'] = '-1'
+
+    def _render_page(self, match: RouteMatch) -> bool:
+        gate = getattr(match.builder, 'gate', None)
+        if gate is None:
+            self.shell.hide()
+            return super()._render_page(match)
+        path = self._router.current_path
+        if not session.is_logged_in():  # no session at all: straight to log in, nothing to ask the store
+            self._to_login(path)
+            return True
+        builder, kwargs = match.builder, PageArguments.build_kwargs(match, self, {**self._data, 'user': None})
+
+        async def gated() -> None:
+            user = await session.logged_in_user()
+            if user is None:
+                self._to_login(path)
+                return
+            self.shell.enter(user)
+            if gate == 'admin' and not user.is_admin:
+                with page('Administration'):
+                    ui.label('Only administrators can manage users.').classes('text-h6')
+                return
+            result = builder(**{**kwargs, 'user': user})
+            if helpers.should_await(result):
+                await result
+
+        return super()._render_page(dataclasses.replace(match, builder=gated))
+
+    def _to_login(self, path: str) -> None:
+        self.shell.hide()
+        ui.navigate.to(session.login_path(path))
+
+
+@contextmanager
+def page(title: str, *, width: str = '', back: tuple[str, str] | None = None) -> Iterator[ui.column]:
+    """The one page wrapper: a padded column with the page's heading (an h1); `back` is (path, label) of
+    an arrow button before the heading."""
+    with ui.column().classes(f'w-full q-pa-md {width}') as column:
+        with ui.row().classes('items-center gap-2 q-mb-sm'):
+            if back:
+                path, label = back
+                button = ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(path)).props('flat round')
+                button.props['aria-label'] = label
+                button.tooltip(label)
+            ui.label(title).classes('text-h5').props('role=heading aria-level=1')
+        yield column
+
 
 class Shell:
-    """Built once by the root page; each sub-page shows or hides it and names its section."""
+    """Built once by the root page; the router shows it for logged-in users and hides it otherwise."""
 
     def __init__(self) -> None:
+        skip = ui.link('Skip to main content', f'#{MAIN_ID}').classes('skip-link')
+        skip.props['aria-label'] = 'Skip to main content'
         with ui.header(elevated=True).classes('items-center bg-primary text-white px-2 py-1') as self.header:
             with ui.button(icon='apps').props('flat round color=white aria-label="Grid Menu"') as grid:
                 ui.tooltip('Grid Menu')
@@ -26,7 +105,7 @@ class Shell:
             ui.label('MySafe').classes('text-h6 q-ml-sm')
             ui.space()
             with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
-                with ui.menu():
+                with ui.menu() as self.user_menu:
                     menu_item('Log out', on_click=self._log_out)
         with ui.left_drawer(value=False, bordered=True).props('width=220') as self.drawer:
             with ui.element('nav').props('aria-label="MySafe menu"').classes('w-full q-py-sm'):
@@ -34,35 +113,30 @@ class Shell:
                 with ui.element('div').classes('w-full'):
                     self.side_links = {path: _side_link(label, icon, path) for label, icon, path in (
                         ('Home', 'home', '/mysafe'), ('API secrets', 'vpn_key', '/mysafe/api-secrets'))}
+        context.client.sub_pages_router.on_path_changed(self._mark_current)
         self.hide()
 
-    def enter(self) -> UserInfo | None:
-        """Show the frame for the logged-in user, or send a logged-out visitor to log in and back."""
-        user = session.current_user()
-        if user is None:
-            self.hide()
-            ui.navigate.to(session.login_path(context.client.sub_pages_router.current_path))
-            return None
+    def enter(self, user: UserInfo) -> None:
+        """Show the frame for the logged-in user."""
         self.user_button.text = user.display_name
         self.user_button.props['aria-label'] = f'User menu: {user.display_name}'
         self.admin_link.set_visibility(user.is_admin)
-        current = context.client.sub_pages_router.current_path.split('?')[0]
-        for path, link in self.side_links.items():
-            link.props['aria-current'] = 'page' if current == path else None
+        self._mark_current(context.client.sub_pages_router.current_path)
         self.header.set_visibility(True)
         self.drawer.show()
-        return user
 
     def hide(self) -> None:
         self.header.set_visibility(False)
         self.drawer.hide()
 
-    def _log_out(self) -> None:
-        try:
-            accounts.log_out(session.actor())
-        except NotAuthenticated:
-            pass  # the session had already ended: logging out is what the user wants anyway
-        session.end()
+    def _mark_current(self, path: str) -> None:
+        current = path.split('?')[0]
+        for link_path, link in self.side_links.items():
+            link.props['aria-current'] = 'page' if current == link_path else None
+            link.update()
+
+    async def _log_out(self) -> None:
+        await session.log_out()
         self.hide()
         ui.navigate.to('/login')
 
@@ -83,3 +157,4 @@ def _side_link(label: str, icon: str, path: str) -> ui.item:
         with ui.item_section():
             ui.label(label)
     return item
+

@@ -10,6 +10,8 @@ from store import accounts
 from store.errors import NotAuthenticated
 from store.records import Actor, UserInfo
 
+from .worker import in_worker
+
 IDLE_TIMEOUT = 30 * 60
 ABSOLUTE_TIMEOUT = 12 * 60 * 60
 
@@ -24,13 +26,27 @@ def end() -> None:
     app.storage.user.clear()
 
 
-def current_user() -> UserInfo | None:
-    """The logged-in, still active user; ends the session when it has timed out or the user is gone."""
+def is_logged_in() -> bool:
+    return app.storage.user.get('user_id') is not None
+
+
+async def logged_in_user() -> UserInfo | None:
+    """The logged-in, still active user (read in a worker thread); ends the session when it has timed out
+    or the user is gone."""
     user_id = _live_user_id()
-    user = accounts.active_user(user_id) if user_id is not None else None
+    user = await in_worker(accounts.active_user, user_id) if user_id is not None else None
     if user is None:
         end()
     return user
+
+
+async def log_out() -> None:
+    """Record the log-out (when the session is still live) and end the session."""
+    try:
+        await in_worker(accounts.log_out, actor())
+    except NotAuthenticated:
+        pass  # the session had already ended: logging out is what the user wants anyway
+    end()
 
 
 def actor(*, touch: bool = True) -> Actor:

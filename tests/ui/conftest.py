@@ -16,6 +16,7 @@ from nicegui.testing import User
 
 from store.records import Actor, UserInfo
 from tests.seeding import create_user, secret_maker
+from tests.ui.helpers import SLOW, page_built
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,27 @@ async def settle(data_dir: Path, user: User) -> AsyncIterator[None]:
     deadline = loop.time() + 2
     while background_tasks.lazy_tasks_running and loop.time() < deadline:
         await asyncio.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`should_see` waits up to 3 s by default: pages ask the store in worker threads, so a page and each
+    redirect it makes take a few event-loop turns (NiceGUI's default is 3 tries, 0.1 s apart)."""
+    original = User.should_see
+
+    async def should_see(self, *args, retries: int = SLOW, **kwargs):
+        return await original(self, *args, retries=retries, **kwargs)
+
+    monkeypatch.setattr(User, 'should_see', should_see)
+    original_open = User.open
+
+    async def open_page(self, *args, **kwargs):
+        """Like a browser's load: done once the page (built in the background, it awaits the store) is built."""
+        result = await original_open(self, *args, **kwargs)
+        await page_built(self)
+        return result
+
+    monkeypatch.setattr(User, 'open', open_page)
 
 
 @pytest.fixture

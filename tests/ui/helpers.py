@@ -91,6 +91,17 @@ async def log_in(user: User, username: str, password: str = PASSWORD, *, path: s
     user.find(kind=ui.button, content='Log in').click()
 
 
+async def page_built(user: User, timeout: float = 5) -> None:
+    """Wait until no page builder of the router is still running (each awaits the store in a worker thread)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        routers = [element for element in list(user.client.elements.values()) if isinstance(element, ui.sub_pages)]
+        if not any(router._active_tasks for router in routers):  # pylint: disable=protected-access
+            return
+        await asyncio.sleep(0.02)
+
+
 def go(user: User, path: str) -> None:
     """Follow an in-app link (client-side routing), as the side menu does.
 
@@ -109,11 +120,20 @@ def menu_item(user: User, text: str) -> UserInteraction:
 
 
 async def until(condition: Callable[[], object], *, timeout: float = 5) -> None:
-    """Wait for a background step (a handler, a navigation) to have had its effect."""
+    """Wait for a background step (a handler, a navigation, a store call in a worker thread) to have had
+    its effect. A condition that fails an assertion (the element it looks for is being redrawn) is not yet
+    true; the last such failure is raised when time runs out."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, 'timed out waiting for the page'
+    while True:
+        try:
+            if condition():
+                return
+            failure: AssertionError = AssertionError('timed out waiting for the page')
+        except AssertionError as error:
+            failure = error
+        if loop.time() >= deadline:
+            raise failure
         await asyncio.sleep(0.02)
 
 

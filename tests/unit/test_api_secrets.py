@@ -115,6 +115,13 @@ def test_opening_details_appends_a_view_event(started_store, make_actor, add_sec
     assert [event.user_id for event in events_for(secret_id, 'View')] == [alice.user_id]
 
 
+def test_reading_details_again_on_the_same_visit_records_no_view(started_store, make_actor, add_secret):
+    alice = make_actor('alice')
+    secret_id = add_secret(alice)
+    details = api_secrets.get_api_secret(alice, secret_id, record_view=False)
+    assert details.id == secret_id and events_for(secret_id, 'View') == []
+
+
 def test_a_disabled_secret_cannot_be_revealed_or_copied_but_stays_listed(started_store, make_actor, add_secret,
                                                                          grant):
     alice, bob = make_actor('alice'), make_actor('bob')

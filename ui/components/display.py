@@ -16,7 +16,3 @@ def not_found() -> None:
         ui.icon('search_off', size='xl').classes('text-grey-8')
         ui.label('API secret not found').classes('text-h5').props('role=heading aria-level=1')
         ui.link('Back to API secrets', '/mysafe/api-secrets')
-
-
-def page_heading(text: str) -> ui.label:
-    return ui.label(text).classes('text-h5 q-mb-md').props('role=heading aria-level=1')

@@ -9,7 +9,7 @@ from store.errors import ValidationError
 def show_errors(fields: dict[str, ui.input], error: ValidationError) -> None:
     """Put each message under its field; a message for an unknown field goes to a notice."""
     for name, element in fields.items():
-        element.error = error.errors.get(name)
+        _set_error(element, error.errors.get(name))
     stray = [message for name, message in error.errors.items() if name not in fields]
     if stray:
         ui.notify(' '.join(stray), type='negative')
@@ -17,7 +17,15 @@ def show_errors(fields: dict[str, ui.input], error: ValidationError) -> None:
 
 def clear_errors(fields: dict[str, ui.input]) -> None:
     for element in fields.values():
-        element.error = None
+        _set_error(element, None)
+
+
+def _set_error(element: ui.element, message: str | None) -> None:
+    """An input shows the message under itself; a label (a form's alert line) shows it as its text."""
+    if isinstance(element, ui.label):
+        element.text = message or ''
+    else:
+        element.error = message
 
 
 def centered_card(title: str) -> ui.card:

@@ -1,30 +1,12 @@
 """Confirm your password: asked before revealing an API secret marked "Ask for my password before revealing"."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from nicegui import run, ui
+from nicegui import ui
 
 from store import accounts
-from store.errors import LoginThrottled, NotAuthenticated, PasswordRequired, ValidationError
 
 from .. import session
-
-T = TypeVar('T')
-
-
-async def with_password(action: Callable[[], T]) -> T:
-    """Run `action`; when the store asks for the password first, ask the person once and try again.
-
-    Raises PasswordRequired when they cancel (the caller shows nothing more).
-    """
-    try:
-        return action()
-    except PasswordRequired:
-        if not await confirm_password():
-            raise
-        return action()
+from .store_call import FAILED, call
 
 
 async def confirm_password() -> bool:
@@ -36,19 +18,10 @@ async def confirm_password() -> bool:
             .props('autocomplete=current-password autofocus')
 
         async def submit() -> None:
-            password.error = None
-            try:
-                await run.io_bound(accounts.confirm_password, session.actor(), password.value)
-            except ValidationError as error:
-                password.value = ''
-                password.error = error.errors.get('password', 'Wrong password')
-                return
-            except LoginThrottled as error:
-                password.error = str(error)
-                return
-            except NotAuthenticated:
-                dialog.submit(False)
-                session.expired()
+            typed, password.value = password.value, ''  # emptied first: a new value clears the field's message
+            if await call(accounts.confirm_password, typed, fields={'password': password}) is FAILED:
+                if not session.is_logged_in():  # the session ended meanwhile: nothing to confirm any more
+                    dialog.submit(False)
                 return
             dialog.submit(True)
 

@@ -5,8 +5,7 @@ from nicegui import ui
 
 from store import api_secrets
 
-from .. import session
-from .store_call import FAILED, attempt_revealing
+from .store_call import FAILED, call
 
 # Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS.
 _COPY_JS = '''
@@ -27,15 +26,17 @@ _COPY_JS = '''
 
 async def open_protected_information(secret_id: int, client_id: str | None = None) -> None:
     """Reveal the client secret of `secret_id` in a dialog; the reveal is recorded by the store."""
-    def reveal() -> tuple[str, str]:
-        actor = session.actor()
-        value = api_secrets.reveal_client_secret(actor, secret_id)
-        return value, client_id if client_id is not None else api_secrets.get_api_secret(actor, secret_id).client_id
-
-    revealed = await attempt_revealing(reveal)
+    revealed = await call(_reveal, secret_id, client_id)
     if revealed is not FAILED:
         client_secret, shown_client_id = revealed
         show_protected_information(secret_id, shown_client_id, client_secret)
+
+
+def _reveal(actor, secret_id: int, client_id: str | None) -> tuple[str, str]:
+    """The client secret, and the Client ID when the caller did not have it (the home's shortcut)."""
+    value = api_secrets.reveal_client_secret(actor, secret_id)
+    return value, client_id if client_id is not None else api_secrets.get_api_secret(actor, secret_id,
+                                                                                      record_view=False).client_id
 
 
 def show_protected_information(secret_id: int, client_id: str, client_secret: str, note: str = '') -> None:
@@ -65,12 +66,13 @@ def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
 
         async def copy() -> None:
             # The store says yes (enabled, access, password if asked) and records the copy before it happens.
-            if await attempt_revealing(lambda: api_secrets.record_copy(session.actor(), secret_id, field)) is FAILED:
+            if await call(api_secrets.record_copy, secret_id, field) is FAILED:
                 return
             if await ui.run_javascript(_COPY_JS % f'"c{text.id}"'):
                 ui.notify(f'{label} copied', type='positive')
             else:
                 ui.notify('Copying failed: select the text and copy it yourself', type='warning')
 
-        ui.button('Copy', icon='content_copy', on_click=copy).props(f'flat dense aria-label="Copy {label}"') \
-            .tooltip(f'Copy {label}')
+        button = ui.button('Copy', icon='content_copy', on_click=copy).props('flat dense')
+        button.props['aria-label'] = f'Copy {label}'
+        button.tooltip(f'Copy {label}')

@@ -8,11 +8,10 @@ from nicegui import ui
 from store import api_secrets
 from store.records import CAN_EDIT, OWNER
 
-from .. import session
 from .confirmation import confirm
 from .menus import menu_item
 from .share_dialog import open_share_dialog
-from .store_call import FAILED, attempt
+from .store_call import FAILED, call, done
 
 
 def can_edit(permission: str) -> bool:
@@ -41,8 +40,8 @@ async def set_enabled(secret_ids: list[int], enabled: bool, on_change: Callable[
                 f'Are you sure you want to {verb} the {len(secret_ids)} records selected?')
     if not await confirm(question):
         return
-    if attempt(lambda: api_secrets.set_enabled(session.actor(), secret_ids, enabled)) is FAILED:
+    if await call(api_secrets.set_enabled, secret_ids, enabled) is FAILED:
         return
     noun = 'API secret' if len(secret_ids) == 1 else f'{len(secret_ids)} API secrets'
     ui.notify(f'{noun} {verb}d successfully', type='positive')
-    on_change()
+    await done(on_change)

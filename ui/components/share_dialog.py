@@ -6,38 +6,42 @@ from collections.abc import Callable
 from nicegui import ui
 
 from store import api_secrets, sharing
-from store.errors import Forbidden, NotAuthenticated, NotFound, ValidationError
 from store.records import CAN_EDIT, OWNER
 
-from .. import session
 from .confirmation import confirm
+from .store_call import FAILED, call, done
 
-PICKER_LIMIT = 500
+PICKER_RESULTS = 20  # the store is searched as the person types: no cap on how many users exist
 
 
-def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None = None) -> None:
+async def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None = None) -> None:
     """Share one secret (the dialog shows and edits its current access) or several (grants are added)."""
     single = len(secret_ids) == 1
-    try:
-        actor = session.actor()
-        people = {entry.user_id: {'name': f'{entry.display_name} ({entry.username})', 'can_edit':
-                                  entry.permission == CAN_EDIT}
-                  for entry in api_secrets.access_list(actor, secret_ids[0]) if entry.permission != OWNER} \
-            if single else {}
-        candidates = {user.id: f'{user.display_name} ({user.username})'
-                      for user in sharing.find_users(actor, '', limit=PICKER_LIMIT)}
-    except NotAuthenticated:
-        session.expired()
+    access = await call(api_secrets.access_list, secret_ids[0]) if single else []
+    if access is FAILED:
         return
-    except NotFound as error:
-        ui.notify(str(error), type='negative')
-        return
+    people = {entry.user_id: {'name': _person(entry.display_name, entry.username),
+                              'can_edit': entry.permission == CAN_EDIT}
+              for entry in access if entry.permission != OWNER}
 
     with ui.dialog().props('aria-label="Share"') as dialog, ui.card().classes('min-w-[28rem]'):
         ui.label('Share' if single else f'Share {len(secret_ids)} API secrets').classes('text-h6') \
             .props('role=heading aria-level=2')
-        picker = ui.select(candidates, label='User', with_input=True, clearable=True).classes('w-full') \
-            .props('hint="Search by username or name"').props(remove='fill-input')  # empty again once added
+        picker = ui.select({}, label='User', with_input=True, clearable=True).classes('w-full') \
+            .props('hint="Search by username or name" input-debounce=250').props(remove='fill-input')
+        found: dict[int, str] = {}
+
+        async def search(text: object) -> None:
+            """Search-as-you-type: ask the store for the users matching what is typed."""
+            users = await call(sharing.find_users, text if isinstance(text, str) else '', limit=PICKER_RESULTS)
+            if users is FAILED:
+                return
+            found.clear()
+            found.update({user.id: _person(user.display_name, user.username) for user in users})
+            picker.set_options(dict(found))
+
+        picker.on('input-value', lambda event: search(event.args), throttle=0.2)
+        await search('')
 
         @ui.refreshable
         def rows() -> None:
@@ -49,13 +53,15 @@ def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None 
                     ui.checkbox('Can view', value=True).props('disable')
                     ui.checkbox('Can edit', value=person['can_edit'],
                                 on_change=lambda e, p=person: p.update(can_edit=e.value))
-                    ui.button(icon='person_remove', on_click=lambda _, u=user_id: (people.pop(u), rows.refresh())) \
-                        .props(f'flat round dense aria-label="Remove access of {person["name"]}"') \
-                        .tooltip('Remove access')
+                    remove = ui.button(icon='person_remove',
+                                       on_click=lambda _, u=user_id: (people.pop(u), rows.refresh()))
+                    remove.props('flat round dense')
+                    remove.props['aria-label'] = f'Remove access of {person["name"]}'  # never a props string
+                    remove.tooltip('Remove access')
 
         def add(event) -> None:
-            if event.value is not None and event.value not in people:
-                people[event.value] = {'name': candidates[event.value], 'can_edit': False}
+            if event.value is not None and event.value not in people and event.value in found:
+                people[event.value] = {'name': found[event.value], 'can_edit': False}
                 rows.refresh()
             picker.value = None
 
@@ -68,28 +74,23 @@ def open_share_dialog(secret_ids: list[int], on_done: Callable[[], None] | None 
             if not single and not await confirm(f'Are you sure you want to share the {len(secret_ids)} records '
                                                 'selected?'):
                 return
-            try:
-                if single:
-                    sharing.set_access(session.actor(), secret_ids[0], grants)
-                else:
-                    sharing.share(session.actor(), secret_ids, grants)
-            except NotAuthenticated:
-                dialog.close()
-                session.expired()
-                return
-            except (NotFound, Forbidden) as exc:
-                error.text = str(exc) if isinstance(exc, NotFound) else 'Only the owner can share an API secret'
-                return
-            except ValidationError as exc:
-                error.text = ' '.join(exc.errors.values())
+            error.text = ''
+            if single:
+                shared = await call(sharing.set_access, secret_ids[0], grants, fields={'user': error})
+            else:
+                shared = await call(sharing.share, secret_ids, grants, fields={'user': error})
+            if shared is FAILED:
                 return
             dialog.close()
             ui.notify('Shared', type='positive')
-            if on_done:
-                on_done()
+            await done(on_done)
 
         with ui.row().classes('w-full justify-end q-mt-md'):
             ui.button('Cancel', on_click=dialog.close).props('flat')
             ui.button('Share', icon='share', on_click=submit)
     dialog.on('hide', dialog.delete)
     dialog.open()
+
+
+def _person(display_name: str, username: str) -> str:
+    return f'{display_name} ({username})'

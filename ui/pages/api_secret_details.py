@@ -4,17 +4,16 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets, history
-from store.errors import NotAuthenticated, NotFound
-from store.records import OWNER, AccessEntry, ApiSecretDetails, HistoryEntry
+from store.records import OWNER, AccessEntry, ApiSecretDetails, HistoryEntry, UserInfo
 
 from .. import session
 from ..components.confirmation import confirm
-from ..components.display import page_heading, when
+from ..components.display import when
 from ..components.protected_information import open_protected_information, show_protected_information
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
-from ..components.store_call import FAILED, attempt, attempt_revealing, load_page
-from ..frame import Shell
+from ..components.store_call import FAILED, call
+from ..frame import page, requires_user
 
 ACCESS_POLL_SECONDS = 5
 ACCESS_COLUMNS = [
@@ -23,42 +22,36 @@ ACCESS_COLUMNS = [
 ]
 
 
-def create(shell: Shell, secret_id: str) -> None:
-    user = shell.enter()
-    if user is None:
-        return
+@requires_user
+async def create(user: UserInfo, secret_id: str) -> None:
+    visit = {'viewed': False}  # one visit is one View event, whatever is redrawn
 
     @ui.refreshable
-    def content() -> None:
-        def load() -> tuple[ApiSecretDetails, list[HistoryEntry] | None, list[AccessEntry]]:
-            actor = session.actor()
-            details = api_secrets.get_api_secret(actor, secret_id)  # the store parses the id
-            entries = history.list_history(actor, details.id) if can_edit(details.permission) else None
-            return details, entries, api_secrets.access_list(actor, details.id)
-
-        loaded = load_page(load)
+    async def content() -> None:
+        loaded = await call(_load, secret_id, not visit['viewed'], page=True)
         if loaded is FAILED:
             return
+        visit['viewed'] = True
         details, entries, access = loaded
-        with ui.column().classes('w-full q-pa-md max-w-4xl'):
-            _heading(details)
+        with page('API secret details', width='max-w-4xl', back=('/mysafe/api-secrets', 'Back to API secrets')):
+            if not details.enabled:
+                ui.label('This API secret is disabled: it cannot be revealed or copied.') \
+                    .classes('text-negative text-weight-medium')
             _fields(details)
             _buttons(details, content.refresh, may_read_audit=details.permission == OWNER or user.is_admin)
             if entries is not None:
                 _history(details, entries, content.refresh)
             _access(details.id, access, content.refresh)
 
-    content()
+    await content()
 
 
-def _heading(details: ApiSecretDetails) -> None:
-    with ui.row().classes('items-center gap-2'):
-        ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/mysafe/api-secrets')) \
-            .props('flat round aria-label="Back to API secrets"').tooltip('Back to API secrets')
-        page_heading('API secret details').classes('q-mb-none')
-    if not details.enabled:
-        ui.label('This API secret is disabled: it cannot be revealed or copied.') \
-            .classes('text-negative text-weight-medium')
+def _load(actor, secret_id: str, record_view: bool
+          ) -> tuple[ApiSecretDetails, list[HistoryEntry] | None, list[AccessEntry]]:
+    """Everything the page shows, in one unit of work; the store parses the id and checks access."""
+    details = api_secrets.get_api_secret(actor, secret_id, record_view=record_view)
+    entries = history.list_history(actor, details.id) if can_edit(details.permission) else None
+    return details, entries, api_secrets.access_list(actor, details.id)
 
 
 def _fields(details: ApiSecretDetails) -> None:
@@ -122,7 +115,7 @@ def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) ->
 
 
 async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_at) -> None:
-    value = await attempt_revealing(lambda: history.reveal_history_value(session.actor(), details.id, history_id))
+    value = await call(history.reveal_history_value, details.id, history_id)
     if value is FAILED:
         return
     show_protected_information(details.id, details.client_id, value,
@@ -132,11 +125,10 @@ async def _reveal_earlier(details: ApiSecretDetails, history_id: int, replaced_a
 async def _restore(details: ApiSecretDetails, history_id: int, refresh) -> None:
     if not await confirm('Are you sure you want to make this earlier client secret current again?'):
         return
-    if attempt(lambda: history.restore_history_value(session.actor(), details.id, history_id,
-                                                     details.version)) is FAILED:
+    if await call(history.restore_history_value, details.id, history_id, details.version) is FAILED:
         return
     ui.notify('API secret updated', type='positive')
-    refresh()
+    await refresh()
 
 
 def _access(secret_id: int, access: list[AccessEntry], refresh_page) -> None:
@@ -145,17 +137,15 @@ def _access(secret_id: int, access: list[AccessEntry], refresh_page) -> None:
     table = ui.table(columns=ACCESS_COLUMNS, row_key='user', rows=_access_rows(access)) \
         .classes('w-full').props('flat bordered hide-pagination :pagination="{rowsPerPage: 0}"')
 
-    def poll() -> None:
-        try:
-            rows = _access_rows(api_secrets.access_list(session.actor(touch=False), secret_id))
-        except NotAuthenticated:
+    async def poll() -> None:
+        # touch=False: the page polling by itself is not the person acting (no idle session kept alive)
+        access_now = await call(api_secrets.access_list, secret_id, touch=False)
+        if access_now is FAILED:
             timer.cancel()
-            session.expired()
+            if session.is_logged_in():  # access was taken away meanwhile: the page now says so
+                await refresh_page()
             return
-        except NotFound:  # access was taken away meanwhile: the page now says so
-            timer.cancel()
-            refresh_page()
-            return
+        rows = _access_rows(access_now)
         if rows != table.rows:
             table.rows = rows
             table.update()

@@ -1,33 +1,24 @@
 """Add and edit an API secret: every field validated by the store, each message at its field."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, ValidationError
-from store.records import METHODS, ApiSecretDetails, ApiSecretInput
+from store.errors import NotFound
+from store.records import LIMITS, METHODS, ApiSecretDetails, ApiSecretInput, UserInfo
 
-from .. import session
-from ..components.display import page_heading, when
-from ..components.forms import clear_errors, show_errors
-from ..components.store_call import FAILED, load_page
-from ..frame import Shell
-
-T = TypeVar('T')
+from ..components.display import when
+from ..components.store_call import FAILED, call
+from ..frame import page, requires_user
 
 
-def create_new(shell: Shell) -> None:
-    if shell.enter() is None:
-        return
-    with ui.column().classes('w-full q-pa-md max-w-3xl'):
-        page_heading('Add API secret')
+@requires_user
+async def create_new(user: UserInfo) -> None:
+    with page('Add API secret', width='max-w-3xl'):
         fields = _fields()
 
-        def save() -> None:
-            secret_id = _submit(fields, None, lambda: api_secrets.create_api_secret(session.actor(), _input(fields)))
+        async def save() -> None:
+            secret_id = await call(api_secrets.create_api_secret, _input(fields), fields=fields)
             if secret_id is not FAILED:
                 ui.notify('API secret saved', type='positive')
                 ui.navigate.to(f'/mysafe/api-secrets/{secret_id}')
@@ -35,53 +26,33 @@ def create_new(shell: Shell) -> None:
         _buttons(save, '/mysafe/api-secrets')
 
 
-def create_edit(shell: Shell, secret_id: str) -> None:
-    if shell.enter() is None:
-        return
-    def load() -> ApiSecretDetails:
-        details = api_secrets.get_api_secret(session.actor(), secret_id)  # the store parses the id
-        if not details.can_edit:
-            raise NotFound()  # a viewer's edit link reads like any secret they cannot reach
-        return details
-
-    details = load_page(load)
+@requires_user
+async def create_edit(user: UserInfo, secret_id: str) -> None:
+    details = await call(_editable, secret_id, page=True)
     if details is FAILED:
         return
-    with ui.column().classes('w-full q-pa-md max-w-3xl'):
-        page_heading('Edit API secret')
+    with page('Edit API secret', width='max-w-3xl'):
         ui.label(f'Created by {details.created_by or "—"} at {when(details.created_at)} · '
                  f'last changed by {details.updated_by or "—"} at {when(details.updated_at)}') \
             .classes('text-grey-9 q-mb-sm')
         conflict = ui.label('').classes('text-negative text-weight-medium').props('role=alert')
         fields = _fields(details)
-        version = {'value': details.version}
 
-        def save() -> None:
-            if _submit(fields, conflict, lambda: api_secrets.update_api_secret(
-                    session.actor(), details.id, _input(fields, details), version['value'])) is not FAILED:
+        async def save() -> None:
+            if await call(api_secrets.update_api_secret, details.id, _input(fields, details), details.version,
+                          fields=fields, conflict=conflict) is not FAILED:
                 ui.notify('API secret updated', type='positive')
                 ui.navigate.to(f'/mysafe/api-secrets/{details.id}')
 
         _buttons(save, f'/mysafe/api-secrets/{details.id}')
 
 
-def _submit(fields: dict, conflict: ui.label | None, action: Callable[[], T]) -> T | object:
-    """Save through the store: each refused field gets its message, a conflict its alert; FAILED then."""
-    clear_errors(fields)
-    if conflict is not None:
-        conflict.text = ''
-    try:
-        return action()
-    except NotAuthenticated:
-        session.expired()
-    except ValidationError as error:
-        show_errors(fields, error)
-    except ConflictError as error:
-        if conflict is not None:
-            conflict.text = str(error)
-    except (NotFound, Forbidden):
-        ui.notify('API secret not found', type='negative')
-    return FAILED
+def _editable(actor, secret_id: str) -> ApiSecretDetails:
+    """The details, for someone who may edit them (the edit form is no visit: no View event)."""
+    details = api_secrets.get_api_secret(actor, secret_id, record_view=False)  # the store parses the id
+    if not details.can_edit:
+        raise NotFound()  # a viewer's edit link reads like any secret they cannot reach
+    return details
 
 
 def _fields(details: ApiSecretDetails | None = None) -> dict:
@@ -96,7 +67,7 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         'client_id': text('Client ID *', details.client_id if details else '').props('aria-required=true'),
         # Never pre-filled: the current value stays on the server unless a new one is typed.
         'client_secret': text('Client secret', password=True, password_toggle_button=True)
-        .props(f'autocomplete=new-password hint="{secret_hint}"'),
+        .props('autocomplete=new-password'),
         'identifier': text('Identifier', details.identifier if details else '')
         .props('hint="Unique among your API secrets, e.g. stripe-prod"'),
         'method': ui.select(list(METHODS), label='Method', value=details.method if details else 'GET')
@@ -105,6 +76,9 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         .props('hint="Comma-separated, e.g. payments, production"'),
         'notes': ui.textarea('Notes', value=details.notes if details else '').classes('w-full'),
     }
+    fields['client_secret'].props['hint'] = secret_hint
+    for name, limit in LIMITS.items():  # the browser stops at the limit, long before the socket's own
+        fields[name].props.update({'maxlength': limit, 'counter': True})
     if details is None or details.is_owner:  # only the owner decides whether revealing asks for a password
         fields['ask_password'] = ui.checkbox('Ask for my password before revealing',
                                              value=details.ask_password if details else False)

@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 from nicegui import ui
+from nicegui.elements.mixins.value_element import ValueElement
 
 from store import api_secrets
-from store.records import OWNER, ApiSecretSummary, Page
+from store.records import OWNER, ApiSecretFilter, ApiSecretSummary, UserInfo
 
-from .. import session
-from ..components.display import page_heading, when
-from ..components.list_filters import FilterPanel, table_request
+from ..components.display import when
+from ..components.paged_table import CHOICES, FilterPanel, PagedTable
 from ..components.secret_actions import can_edit, set_enabled
 from ..components.share_dialog import open_share_dialog
-from ..components.store_call import FAILED
-from ..frame import Shell
+from ..frame import page, requires_user
 
 PER_PAGE = 30
 COLUMNS = [
@@ -58,11 +57,9 @@ ACTION_CELL = r'''
 '''
 
 
-def create(shell: Shell) -> None:
-    if shell.enter() is None:
-        return
-    with ui.column().classes('w-full q-pa-md'):
-        page_heading('API secrets')
+@requires_user
+async def create(user: UserInfo) -> None:
+    with page('API secrets'):
         with ui.row().classes('w-full items-center gap-2') as toolbar:
             show_filters = ui.button('Show filters', icon='filter_list',
                                      on_click=lambda: filters.toggle(show_filters)).props('flat aria-expanded=false')
@@ -75,45 +72,53 @@ def create(shell: Shell) -> None:
             for button in batch:
                 button.props('outline').disable()
             ui.space()
-            ui.button('Export CSV', icon='download', on_click=lambda: export()).props('flat')
+            ui.button('Export CSV', icon='download',
+                      on_click=lambda: paged.export(api_secrets.export_api_secrets_csv, 'api-secrets.csv')) \
+                .props('flat')
             ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
         for button in toolbar.descendants():
             if isinstance(button, ui.button):
                 button.props('no-caps')
-        filters = FilterPanel(on_apply=lambda: load({**table.pagination, 'page': 1}))
-        table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
-            'page': 1, 'rowsPerPage': PER_PAGE, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
-        }, on_select=lambda: _enable_batch(table, batch)) \
-            .classes('w-full').props('flat bordered binary-state-sort :rows-per-page-options="[10, 30, 100]"')
+        filters = FilterPanel(on_apply=lambda: paged.first_page(), fields=_filter_fields, record=ApiSecretFilter)
+        paged = PagedTable(COLUMNS, filters=filters, list_service=api_secrets.list_api_secrets, row=_row, sort='name',
+                           per_page=PER_PAGE, selection='multiple', on_select=lambda: _enable_batch(table, batch),
+                           on_loaded=lambda: _enable_batch(table, batch))
+        table = paged.table
         table.add_slot('body-cell-action', ACTION_CELL)
         table.add_slot('header-selection', SELECTION_HEADER)
         table.add_slot('body-selection', SELECTION_CELL)
-        table.on('view', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}'))
-        table.on('edit', lambda e: ui.navigate.to(f'/mysafe/api-secrets/{int(e.args["id"])}/edit'))
-        table.on('share', lambda e: open_share_dialog([int(e.args['id'])], reload))
-        table.on('toggle', lambda e: set_enabled([int(e.args['id'])], not e.args['enabled'], reload))
+        table.on('view', lambda e: _open(e.args, ''))
+        table.on('edit', lambda e: _open(e.args, '/edit'))
+        table.on('share', lambda e: open_share_dialog([e.args.get('id')], reload))
+        table.on('toggle', lambda e: set_enabled([e.args.get('id')], not e.args.get('enabled'), reload))
 
-        def load(pagination: dict) -> None:
-            page = filters.run(lambda: api_secrets.list_api_secrets(
-                session.actor(), **table_request(pagination, 'name', PER_PAGE), filters=filters.value()))
-            if page is not FAILED:
-                _show(table, page, pagination)
-                _enable_batch(table, batch)
-
-        def export() -> None:
-            """Every row the filters select (not only this page), without any client secret."""
-            request = table_request(table.pagination, 'name', PER_PAGE)
-            text = filters.run(lambda: api_secrets.export_api_secrets_csv(
-                session.actor(), sort=request['sort'], descending=request['descending'], filters=filters.value()))
-            if text is not FAILED:
-                ui.download.content(text.encode('utf-8'), 'api-secrets.csv', 'text/csv')
-
-        def reload() -> None:
+        async def reload() -> None:
             table.selected = []
-            load(table.pagination)
+            await paged.load()
 
-        table.on('request', lambda e: load(e.args['pagination']))
-        load(table.pagination)
+        await paged.load()
+
+
+def _open(row: dict, suffix: str) -> None:
+    """Go to a row's page; the id comes from the browser, so only digits make a path (the store checks access)."""
+    secret_id = str(row.get('id', ''))
+    if secret_id.isascii() and secret_id.isdigit():
+        ui.navigate.to(f'/mysafe/api-secrets/{secret_id}{suffix}')
+
+
+def _filter_fields() -> dict[str, ValueElement]:
+    """The API secrets list's filters, named as the fields of ApiSecretFilter."""
+    return {
+        'id': ui.input('ID').props('inputmode=numeric'),
+        'name': ui.input('Name'),
+        'url': ui.input('URL'),
+        'tags': ui.input('Tags'),
+        'shared': ui.select(CHOICES, label='Shared', value='All'),
+        'owner': ui.input('Owner'),
+        'last_use_from': ui.input('Last use from').props('type=date stack-label'),
+        'last_use_until': ui.input('Last use until').props('type=date stack-label'),
+        'enabled': ui.select(CHOICES, label='Enabled', value='All'),
+    }
 
 
 def _enable_batch(table: ui.table, batch: list[ui.button]) -> None:
@@ -125,14 +130,8 @@ def _enable_batch(table: ui.table, batch: list[ui.button]) -> None:
     share.set_enabled(bool(rows) and all(row.get('is_owner') for row in rows))
 
 
-def _selected(table: ui.table) -> list[int]:
-    return [int(row['id']) for row in table.selected]
-
-
-def _show(table: ui.table, page: Page, pagination: dict) -> None:
-    table.rows = [_row(item) for item in page.items]
-    table.pagination = {**pagination, 'page': page.page, 'rowsNumber': page.total}
-    table.update()
+def _selected(table: ui.table) -> list:
+    return [row.get('id') for row in table.selected]
 
 
 def _row(item: ApiSecretSummary) -> dict:

@@ -4,24 +4,20 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import api_secrets
-from store.errors import NotAuthenticated
-from store.records import ApiSecretSummary
+from store.records import ApiSecretSummary, UserInfo
 
-from .. import session
-from ..components.display import page_heading
 from ..components.menus import menu_item
 from ..components.protected_information import open_protected_information
 from ..components.secret_actions import more_actions
-from ..frame import Shell
+from ..components.store_call import FAILED, call
+from ..frame import page, requires_user
 
 HOME_LIMIT = 60
 
 
-def create(shell: Shell) -> None:
-    if shell.enter() is None:
-        return
-    with ui.column().classes('w-full q-pa-md'):
-        page_heading('MySafe')
+@requires_user
+async def create(user: UserInfo) -> None:
+    with page('MySafe'):
         with ui.row().classes('w-full items-center'):
             search = ui.input('Search', on_change=lambda: cards.refresh()).props('clearable debounce=300 dense')
             search.props('type=search')
@@ -31,25 +27,23 @@ def create(shell: Shell) -> None:
                     menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
 
         @ui.refreshable
-        def cards() -> None:
-            try:
-                page = api_secrets.list_api_secrets(session.actor(), search=search.value or '', only_enabled=True,
-                                                    per_page=HOME_LIMIT)
-            except NotAuthenticated:
-                session.expired()
+        async def cards() -> None:
+            page_of = await call(api_secrets.list_api_secrets, search=search.value or '', only_enabled=True,
+                                 per_page=HOME_LIMIT)
+            if page_of is FAILED:
                 return
-            if not page.items:
+            if not page_of.items:
                 _empty(bool(search.value))
                 return
             with ui.element('div').classes('w-full grid gap-4 grid-cols-[repeat(auto-fill,minmax(16rem,1fr))]'):
-                for item in page.items:
+                for item in page_of.items:
                     _card(item, cards.refresh)
-            if page.total > len(page.items):
-                ui.label(f'Showing {len(page.items)} of {page.total}. Search to narrow down, or open ') \
+            if page_of.total > len(page_of.items):
+                ui.label(f'Showing {len(page_of.items)} of {page_of.total}. Search to narrow down, or open ') \
                     .classes('text-grey-9')
                 ui.link('API secrets', '/mysafe/api-secrets')
 
-        cards()
+        await cards()
 
 
 def _card(item: ApiSecretSummary, on_change) -> None:

@@ -1,23 +1,21 @@
 """Log in; a deep link opened while logged out comes back here with `return_to`."""
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from store import accounts
-from store.errors import LoginThrottled, NotAuthenticated
 
 from .. import session
 from ..components.forms import centered_card
-from ..frame import Shell
+from ..components.store_call import FAILED, call_anonymous
 
 
-def create(shell: Shell, return_to: str = '') -> None:
-    shell.hide()
-    if accounts.needs_setup():
+async def create(return_to: str = '') -> None:
+    if await call_anonymous(accounts.needs_setup) is True:
         ui.navigate.to('/setup')
         return
     target = session.safe_return_path(return_to)
-    if session.current_user() is not None:
+    if await session.logged_in_user() is not None:
         ui.navigate.to(target)
         return
     with centered_card('Log in to MySafe'):
@@ -27,15 +25,13 @@ def create(shell: Shell, return_to: str = '') -> None:
 
         async def submit() -> None:
             message.text = ''
-            try:
-                user = await run.io_bound(accounts.authenticate, username.value, password.value,
-                                          ip=session.client_ip(), user_agent=session.user_agent())
-            except (NotAuthenticated, LoginThrottled) as error:
-                password.value = ''
-                message.text = str(error)
-                return
-            session.start(user)
-            ui.navigate.to(target)
+            user = await call_anonymous(accounts.authenticate, username.value, password.value,
+                                        ip=session.client_ip(), user_agent=session.user_agent(),
+                                        fields={'username': username, 'password': password}, message=message)
+            password.value = ''
+            if user is not FAILED:
+                session.start(user)
+                ui.navigate.to(target)
 
         password.on('keydown.enter', submit)
         ui.button('Log in', on_click=submit).classes('w-full q-mt-md')

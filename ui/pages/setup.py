@@ -1,19 +1,17 @@
 """First run: create the first administrator (only while no user exists)."""
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from store import accounts
-from store.errors import StoreError, ValidationError
 
 from .. import session
-from ..components.forms import centered_card, clear_errors, show_errors
-from ..frame import Shell
+from ..components.forms import centered_card
+from ..components.store_call import FAILED, call_anonymous
 
 
-def create(shell: Shell) -> None:
-    shell.hide()
-    if not accounts.needs_setup():
+async def create() -> None:
+    if await call_anonymous(accounts.needs_setup) is not True:
         ui.navigate.to('/login')
         return
     with centered_card('Welcome to MySafe'):
@@ -24,18 +22,16 @@ def create(shell: Shell) -> None:
         confirmation = ui.input('Confirm password', password=True) \
             .props('autocomplete=new-password').classes('w-full')
         fields = {'username': username, 'password': password, 'confirmation': confirmation}
+        message = ui.label('').classes('text-negative').props('role=alert')
 
         async def submit() -> None:
-            clear_errors(fields)
-            try:
-                user = await run.io_bound(accounts.create_first_admin, username.value, password.value,
-                                          confirmation.value, ip=session.client_ip(), user_agent=session.user_agent())
-            except ValidationError as error:
-                show_errors(fields, error)
-                return
-            except StoreError as error:
-                ui.notify(str(error), type='warning')
-                ui.navigate.to('/login')
+            user = await call_anonymous(accounts.create_first_admin, username.value, password.value,
+                                        confirmation.value, ip=session.client_ip(), user_agent=session.user_agent(),
+                                        fields=fields, message=message)
+            if user is FAILED:
+                if not await call_anonymous(accounts.needs_setup):  # someone else set MySafe up meanwhile
+                    ui.notify(message.text, type='warning')
+                    ui.navigate.to('/login')
                 return
             session.start(user)
             ui.notify('Administrator created', type='positive')

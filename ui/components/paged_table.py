@@ -1,0 +1,112 @@
+"""The paged table of the API secrets list and the audit (SPEC section 1): paging, sorting and the typed
+filters are all run by the store; Export CSV writes every row the filters select."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+from nicegui.elements.mixins.value_element import ValueElement
+
+from store.records import Page
+
+from .forms import clear_errors
+from .store_call import FAILED, call, done
+
+CHOICES = ['All', 'Yes', 'No']
+ROWS_PER_PAGE_OPTIONS = [10, 30, 100]
+
+
+class FilterPanel:
+    """Hidden until **Show filters**; **Filter** applies what is typed, **Clear** empties it and applies."""
+
+    def __init__(self, on_apply: Callable[[], Any], fields: Callable[[], dict[str, ValueElement]],
+                 record: type, fixed: dict | None = None) -> None:
+        """`fields` builds the inputs, named as the fields of `record`, the store's filter dataclass;
+        `fixed` holds filters the page sets itself (not typed)."""
+        self.record, self.fixed = record, fixed or {}
+        with ui.card().classes('w-full').props('flat bordered') as self.card:
+            ui.label('Filters').classes('text-subtitle1').props('role=heading aria-level=2')
+            with ui.element('div').classes('w-full grid gap-x-4 grid-cols-[repeat(auto-fill,minmax(12rem,1fr))]'):
+                self.fields: dict[str, ValueElement] = fields()
+            self.defaults = {name: field.value for name, field in self.fields.items()}
+            for field in self.fields.values():
+                field.on('keydown.enter', on_apply)
+            with ui.row().classes('gap-2'):
+                ui.button('Filter', icon='filter_alt', on_click=on_apply)
+                ui.button('Clear', on_click=lambda: self._clear_and_apply(on_apply)).props('flat')
+        self.card.set_visibility(False)
+
+    def toggle(self, button: ui.button) -> None:
+        self.card.set_visibility(not self.card.visible)
+        button.props['aria-expanded'] = 'true' if self.card.visible else 'false'
+
+    def value(self):  # an instance of `record`
+        return self.record(**{name: str(field.value or '') for name, field in self.fields.items()}, **self.fixed)
+
+    def clear(self) -> None:
+        clear_errors(self.fields)
+        for name, field in self.fields.items():
+            field.value = self.defaults[name]
+
+    async def _clear_and_apply(self, on_apply: Callable[[], Any]) -> None:
+        self.clear()
+        await done(on_apply)
+
+    async def ask(self, service: Callable, **kwargs: Any) -> Any:
+        """`service(actor, filters=..., **kwargs)` through the store call, or FAILED after showing, next to
+        each filter, what the store could not read (the panel opens to show it)."""
+        result = await call(service, filters=self.value(), fields=self.fields, **kwargs)
+        if result is FAILED and any(getattr(field, 'error', None) for field in self.fields.values()):
+            self.card.set_visibility(True)
+        return result
+
+
+class PagedTable:
+    """A ui.table whose rows come a page at a time from `list_service(actor, page=, per_page=, sort=,
+    descending=, filters=)`, made into table rows by `row`."""
+
+    def __init__(self, columns: list[dict], *, filters: FilterPanel, list_service: Callable,
+                 row: Callable[[Any], dict], sort: str, descending: bool = False, per_page: int = 30,
+                 on_loaded: Callable[[], Any] | None = None, **table_options: Any) -> None:
+        self.filters, self.list_service, self.row = filters, list_service, row
+        self.default_sort, self.per_page, self.on_loaded = sort, per_page, on_loaded
+        self.table = ui.table(columns=columns, rows=[], row_key='id', pagination={
+            'page': 1, 'rowsPerPage': per_page, 'sortBy': sort, 'descending': descending, 'rowsNumber': 0,
+        }, **table_options).classes('w-full').props('flat bordered binary-state-sort')
+        self.table.props['rows-per-page-options'] = ROWS_PER_PAGE_OPTIONS
+        self.table.on('request', lambda event: self.load(event.args['pagination']))
+        self.table.set_visibility(False)  # shown with its first page: never an empty table that then fills
+
+
+    async def load(self, pagination: dict | None = None) -> None:
+        """Show the page `pagination` asks for (the current one by default)."""
+        pagination = pagination or self.table.pagination
+        result = await self.filters.ask(self.list_service, **self.request(pagination))
+        self.table.set_visibility(True)
+        if result is FAILED:
+            return
+        self.show(result, pagination)
+        if self.on_loaded:
+            self.on_loaded()
+
+    async def first_page(self) -> None:
+        await self.load({**self.table.pagination, 'page': 1})
+
+    async def export(self, export_service: Callable, file_name: str) -> None:
+        """Every row the filters select (not only this page), in the table's order, as a CSV download."""
+        request = self.request(self.table.pagination)
+        text = await self.filters.ask(export_service, sort=request['sort'], descending=request['descending'])
+        if text is not FAILED:
+            ui.download.content(text.encode('utf-8'), file_name, 'text/csv')
+
+    def request(self, pagination: dict) -> dict:
+        """The table's pagination as the store's paging and sorting arguments (the store checks them)."""
+        return {'page': pagination.get('page') or 1, 'per_page': pagination.get('rowsPerPage') or self.per_page,
+                'sort': pagination.get('sortBy') or self.default_sort,
+                'descending': bool(pagination.get('descending'))}
+
+    def show(self, page: Page, pagination: dict) -> None:
+        self.table.rows = [self.row(item) for item in page.items]
+        self.table.pagination = {**pagination, 'page': page.page, 'rowsNumber': page.total}
+        self.table.update()
