@@ -75,7 +75,7 @@ def _run(backend: str, url: str, count: int) -> None:
         p50b, p95b = _p(busy)
         print(f'{backend}: export of {rows} events: {seconds:.2f} s ({size / 2**20:.1f} MiB, first byte after '
               f'{(first_byte[0] - started) * 1000:.0f} ms; target < 5 s)')
-        print(f'{backend}: another session\'s list call idle p50 {p50i:.1f} ms p95 {p95i:.1f} ms | during the export '
+        print(f"{backend}: another session's list call idle p50 {p50i:.1f} ms p95 {p95i:.1f} ms | during the export "
               f'p50 {p50b:.1f} ms p95 {p95b:.1f} ms ({len(busy)} calls) | ratio p50 {p50b / p50i:.2f}x '
               f'(target <= 2x)')
         if backend == 'postgresql':

@@ -74,7 +74,7 @@ class Cluster:
 
     def start(self) -> Cluster:
         if not os.access(NGINX, os.X_OK):
-            raise RuntimeError(f'{NGINX} is missing: install Debian\'s nginx (make nginx, as root)')
+            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
         self.base_dir.mkdir(parents=True, exist_ok=True)
         create_database(self.database)
         self._shared_secrets()
