@@ -35,6 +35,8 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
                      filters: ApiSecretFilter | None = None) -> Page:
     """One page of the secrets the actor may see, filtered, sorted and paged in the database.
 
+    `total` counts up to COUNT_CAP rows; when there are more, it is COUNT_CAP and `more` is True (pages past
+    it can still be asked for by number, or reached by reversing the sort).
     ValidationError (per filter field) when a filter cannot be read, e.g. an ID that is not a number.
     """
     user = acting_user(actor)
