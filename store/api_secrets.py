@@ -9,7 +9,8 @@ from peewee import IntegrityError, fn
 from . import events, runtime
 from .accounts import acting_user, password_confirmed
 from .errors import ConflictError, PasswordRequired, SecretDisabled, ValidationError
-from .listing import export_api_secrets_csv, list_api_secrets, tags_of  # noqa: F401 - the list lives there
+# The list lives there.
+from .listing import export_api_secrets_csv, list_api_secrets, tags_of, write_api_secrets_csv  # noqa: F401
 from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
 from .permissions import EDITORS, find_secret, parse_ids
 from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
