@@ -31,6 +31,7 @@ class Keyring:
         self._master = AESGCM(master_key)
         # The id names the key without revealing it, so wrapped keys say which master key made them.
         self.key_id = hmac.new(master_key, b'mysafe master key id', hashlib.sha256).hexdigest()[:16]
+        self._blinding_key = hmac.new(master_key, b'mysafe blind index', hashlib.sha256).digest()
 
     def __repr__(self) -> str:
         return f'Keyring(key_id={self.key_id!r})'
@@ -48,6 +49,12 @@ class Keyring:
 
     def decrypt(self, data_key: bytes, blob: bytes, table: str, record_id: int, field: str) -> str:
         return _open(AESGCM(data_key), blob, associated_data(table, record_id, field)).decode('utf-8')
+
+    def blind(self, text: str) -> str:
+        """A keyed hash of `text`: rows can be found by it, but it cannot be read back or guessed offline
+        (used for what people type into Username, which may be a password typed in the wrong field)."""
+        data = text.encode('utf-8', 'surrogatepass')
+        return hmac.new(self._blinding_key, data, hashlib.sha256).hexdigest()[:40]
 
     def seal_with_master(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt a small value directly with the master key (used for the key check)."""

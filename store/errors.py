@@ -46,8 +46,16 @@ class PasswordRequired(StoreError):
         super().__init__(message)
 
 
+UNREADABLE_SECRET = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
+                     'Nothing was shown.')
+
+
 class DecryptionError(StoreError):
-    """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record."""
+    """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record.
+
+    Services raise it with UNREADABLE_SECRET, the message people see; crypto's own message names the
+    table, record and field for the log.
+    """
 
 
 class ValidationError(StoreError):

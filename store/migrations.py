@@ -7,12 +7,13 @@ from __future__ import annotations
 from peewee import Database
 from playhouse.migrate import SchemaMigrator, migrate
 
-from .models import ApiSecret, Event
+from .models import ApiSecret, ClientSecretHistory, Event
 
 # (table, column name, field) in the order they were introduced.
 ADDED_COLUMNS = (
     (ApiSecret._meta.table_name, 'ask_password', ApiSecret.ask_password),
     (Event._meta.table_name, 'details', Event.details),
+    (ClientSecretHistory._meta.table_name, 'unreadable', ClientSecretHistory.unreadable),
 )
 
 

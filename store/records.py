@@ -110,6 +110,7 @@ class HistoryEntry:
     set_by: str
     replaced_at: dt.datetime
     replaced_by: str
+    unreadable: bool = False  # it could not be decrypted when it was replaced: it can be neither shown nor restored
 
 
 @dataclass(frozen=True)
