@@ -124,7 +124,7 @@ def log_out(actor: Actor) -> None:
 
 def active_user(user_id: int | None) -> UserInfo | None:
     """The user behind a session, or None when it no longer exists or was deactivated."""
-    if user_id is None:
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or not 0 < user_id < 2**31:
         return None
     user = User.get_or_none((User.id == user_id) & (User.is_active == True))
     return to_info(user) if user else None
