@@ -84,7 +84,7 @@ def load_master_key(master_key_b64: str | None, key_file: Path, *, may_create: b
         raise ConfigError(f'The key file {key_file} is missing, but the database already holds encrypted data. '
                           'Restore the key file or set MYSAFE_MASTER_KEY.')
     key = AESGCM.generate_key(bit_length=256)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # O_EXCL: never overwrite
     with os.fdopen(fd, 'w') as handle:
         handle.write(base64.b64encode(key).decode() + '\n')

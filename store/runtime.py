@@ -10,7 +10,8 @@ _keyring: list[crypto.Keyring] = []
 
 
 def start(settings: Settings) -> crypto.Keyring:
-    """Open the database, check the master key against it, create missing tables."""
+    """Check the files are private, open the database, check the master key against it, create missing tables."""
+    database.check_private_files(settings)
     database.open_database(settings.database_url)
     keyring = database.open_keyring(settings)
     database.create_schema(keyring)

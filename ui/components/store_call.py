@@ -6,7 +6,15 @@ from typing import TypeVar
 
 from nicegui import ui
 
-from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, PasswordRequired, SecretDisabled
+from store.errors import (
+    ConflictError,
+    DecryptionError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    PasswordRequired,
+    SecretDisabled,
+)
 
 from .. import session
 from .display import not_found
@@ -14,7 +22,7 @@ from .password_prompt import with_password
 
 T = TypeVar('T')
 FAILED = object()
-REFUSALS = (NotFound, Forbidden, SecretDisabled, ConflictError)
+REFUSALS = (NotFound, Forbidden, SecretDisabled, ConflictError, DecryptionError)
 
 
 def attempt(action: Callable[[], T]) -> T | object:

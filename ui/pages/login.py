@@ -4,7 +4,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from store import accounts
-from store.errors import LoginThrottled, NotAuthenticated
+from store.errors import LoginThrottled, NotAuthenticated, ValidationError
 
 from .. import session
 from ..components.forms import centered_card
@@ -33,6 +33,9 @@ def create(shell: Shell, return_to: str = '') -> None:
             except (NotAuthenticated, LoginThrottled) as error:
                 password.value = ''
                 message.text = str(error)
+                return
+            except ValidationError as error:  # what no username or password can be, e.g. a NUL
+                message.text = next(iter(error.errors.values()))
                 return
             session.start(user)
             ui.navigate.to(target)
