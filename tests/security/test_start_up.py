@@ -23,8 +23,9 @@ def mysafe(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     """`python main.py create-user ...` with these MYSAFE_* variables; it starts the store as serving does."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(('MYSAFE_', 'PYTEST_', 'NICEGUI_'))}
     environ.update(env)
-    return subprocess.run([sys.executable, str(ROOT / 'main.py'), *(args or ('create-user', 'bob', '--password-stdin'))],
-                          input=f'{PASSWORD}\n', capture_output=True, text=True, env=environ, cwd=ROOT, timeout=60)
+    command = [sys.executable, str(ROOT / 'main.py'), *(args or ('create-user', 'bob', '--password-stdin'))]
+    return subprocess.run(command, input=f'{PASSWORD}\n', capture_output=True, text=True, env=environ, cwd=ROOT,
+                          timeout=60, check=False)
 
 
 @pytest.fixture
