@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from store import accounts
+from store import accounts, throttle
 from store.errors import LoginThrottled, NotAuthenticated, ValidationError
 from store.models import Event, LoginThrottle, db
 from store.records import Actor
@@ -56,10 +56,10 @@ def test_fifteen_parallel_guesses_check_at_most_five_passwords(make_user, checke
     for thread in threads:
         thread.join(60)
 
-    assert len(checked) <= accounts.throttle.USERNAME_FAILURES
+    assert len(checked) <= throttle.USERNAME_FAILURES
     assert sorted(outcomes) == ['LoginThrottled'] * (15 - len(checked)) + ['NotAuthenticated'] * len(checked)
     assert _attempt('alice', PASSWORD) == 'LoginThrottled'  # even the right password, and nothing checked
-    assert len(checked) <= accounts.throttle.USERNAME_FAILURES
+    assert len(checked) <= throttle.USERNAME_FAILURES
 
 
 def test_spraying_passwords_over_six_usernames_from_one_address_is_throttled(make_user, checked) -> None:
