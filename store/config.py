@@ -34,8 +34,7 @@ class Settings:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read MYSAFE_* variables; raise ConfigError naming the variable when one is unusable."""
-    env = os.environ if environ is None else environ
-    env = {name: _checked(name, value) for name, value in env.items() if name.startswith('MYSAFE_')}
+    env = _Checked(os.environ if environ is None else environ)
     data_dir = Path(env.get('MYSAFE_DATA_DIR') or './data').expanduser().resolve()
     database_url = env.get('MYSAFE_DATABASE_URL') or f'sqlite:///{data_dir / "mysafe.db"}'
     if not database_url.startswith(('sqlite:///', 'postgresql://', 'postgres://')):
@@ -65,6 +64,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),
     )
+
+
+class _Checked(dict):
+    """The environment, each value checked when it is read (`_checked`)."""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = super().get(name, default)
+        return _checked(name, value) if isinstance(value, str) else value
 
 
 def _checked(name: str, value: str) -> str:
