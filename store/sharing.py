@@ -11,7 +11,7 @@ from .permissions import OWNER_ONLY, find_secret, parse_id, parse_ids
 from .records import CAN_EDIT, CAN_VIEW, Actor, UserInfo
 from .validation import run_checks, validate_filter_text
 
-MAX_FOUND = 50
+MAX_FOUND = 500  # the Share picker asks for up to 500
 
 
 def find_users(actor: Actor, text: str, limit: int = 10) -> list[UserInfo]:
