@@ -18,7 +18,7 @@ import pytest
 
 import store
 from store import accounts, admin, api_secrets, audit, config, history, listing, sharing
-from store.errors import StoreError
+from store.errors import StoreError, ValidationError
 from store.models import ClientSecretHistory, db
 from store.records import ApiSecretFilter, ApiSecretInput, AuditFilter
 from tests.security.conftest import PASSWORD
@@ -151,3 +151,26 @@ def test_every_public_service_is_walked() -> None:
                     list(inspect.signature(function).parameters)[:1] == ['actor']:
                 services.add(f'{module.__name__}.{name}')
     assert services - walked <= {'store.accounts.acting_user', 'store.accounts.log_out'}
+
+
+@pytest.mark.parametrize('call, expected', [
+    (lambda w: sharing.share(w.alice, [w.secret_id], {'abc': True}), {'user': 'Choose active users only'}),
+    (lambda w: sharing.share(w.alice, [w.secret_id], {str(w.bob.user_id): True}), None),
+    (lambda w: listing.list_api_secrets(w.alice, page='x'), {'page': 'Page must be a whole number'}),
+    (lambda w: audit.list_events(w.root, page='x'), {'page': 'Page must be a whole number'}),
+    (lambda w: listing.list_api_secrets(w.alice, sort='bogus'),
+     {'sort': 'Sort by one of: id, name, url, owner, last_use, status'}),
+    (lambda w: api_secrets.update_api_secret(w.alice, w.secret_id, _secret_input(), 'x'),
+     {'version': 'The form did not send which version it edits; reload and edit again'}),
+    (lambda w: listing.list_api_secrets(w.alice, filters=ApiSecretFilter(id=None)), None),
+    (lambda w: api_secrets.record_copy(w.alice, w.secret_id, 'password'),
+     {'field': 'Only Client secret or Client ID can be copied'}),
+], ids=['grant-to-abc', 'grant-by-text-id', 'list-page-x', 'audit-page-x', 'sort-bogus', 'version-x', 'filter-id-none',
+        'copy-password'])
+def test_the_cases_the_review_found_get_field_messages(world: World, call, expected) -> None:
+    if expected is None:
+        call(world)  # read as the browser meant it
+        return
+    with pytest.raises(ValidationError) as refused:
+        call(world)
+    assert refused.value.errors == expected
