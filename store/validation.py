@@ -18,6 +18,9 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_LENGTH = 64
 MAX_FILTER_LENGTH = 255
+# The longest value each field of an API secret may hold (SPEC section 2); forms cap typing one beyond it.
+LIMITS = {'name': 255, 'url': 2048, 'client_id': 1024, 'client_secret': 8192, 'identifier': 255,
+          'tags': MAX_TAGS_TEXT, 'notes': 4000}
 _USERNAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$')
 _SURROGATE = re.compile('[\ud800-\udfff]')
 _MULTI_LINE_CONTROLS = '\n\r\t'
@@ -26,14 +29,14 @@ _CONFUSABLE_SCRIPTS = ('LATIN', 'CYRILLIC', 'GREEK', 'ARMENIAN', 'CHEROKEE', 'CO
 
 
 def validate_name(value: str) -> str:
-    value = name_text(value, 'Name', 255)
+    value = name_text(value, 'Name', LIMITS['name'])
     if not value:
         raise ValueError('Name is required')
     return value
 
 
 def validate_url(value: str) -> str:
-    value = text(value, 'URL', 2048).strip()
+    value = text(value, 'URL', LIMITS['url']).strip()
     if not value:
         raise ValueError('URL is required')
     if any(ch.isspace() or unicodedata.category(ch) == 'Cc' for ch in value):
@@ -51,18 +54,18 @@ def validate_url(value: str) -> str:
 
 
 def validate_client_id(value: str) -> str:
-    value = single_line(value, 'Client ID', 1024)
+    value = single_line(value, 'Client ID', LIMITS['client_id'])
     if not value:
         raise ValueError('Client ID is required')
     return value
 
 
 def validate_client_secret(value: str) -> str:
-    return multi_line(value, 'Client secret', 8192)
+    return multi_line(value, 'Client secret', LIMITS['client_secret'])
 
 
 def validate_identifier(value: str) -> str | None:
-    value = name_text(value, 'Identifier', 255)
+    value = name_text(value, 'Identifier', LIMITS['identifier'])
     scripts = sorted({script for script in map(_script, value) if script in _CONFUSABLE_SCRIPTS})
     if len(scripts) > 1:
         raise ValueError(f'Identifier mixes {" and ".join(name.title() for name in scripts)} letters: '
@@ -99,7 +102,7 @@ def validate_tags(value: str | list[str]) -> list[str]:
 
 
 def validate_notes(value: str) -> str:
-    return multi_line(value, 'Notes', 4000).strip()
+    return multi_line(value, 'Notes', LIMITS['notes']).strip()
 
 
 def validate_username(value: str) -> str:

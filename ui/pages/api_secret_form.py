@@ -9,6 +9,7 @@ from nicegui import ui
 from store import api_secrets
 from store.errors import ConflictError, Forbidden, NotAuthenticated, NotFound, ValidationError
 from store.records import METHODS, ApiSecretDetails, ApiSecretInput
+from store.validation import LIMITS
 
 from .. import session
 from ..components.display import page_heading, when
@@ -105,6 +106,10 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         .props('hint="Comma-separated, e.g. payments, production"'),
         'notes': ui.textarea('Notes', value=details.notes if details else '').classes('w-full'),
     }
+    for name, limit in LIMITS.items():
+        # One past the limit: a longer paste is refused with the store's message, never cut silently, and a
+        # megabyte never reaches the socket (whose message size limit would drop the connection).
+        fields[name].props['maxlength'] = limit + 1
     if details is None or details.is_owner:  # only the owner decides whether revealing asks for a password
         fields['ask_password'] = ui.checkbox('Ask for my password before revealing',
                                              value=details.ask_password if details else False)
