@@ -5,6 +5,7 @@ from nicegui import run, ui
 
 from store import accounts
 from store.errors import LoginThrottled, NotAuthenticated, ValidationError
+from store.validation import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 from .. import session
 from ..components.forms import centered_card
@@ -23,6 +24,8 @@ def create(shell: Shell, return_to: str = '') -> None:
     with centered_card('Log in to MySafe'):
         username = ui.input('Username').props('autocomplete=username autofocus').classes('w-full')
         password = ui.input('Password', password=True).props('autocomplete=current-password').classes('w-full')
+        # One past the longest username and password: longer pastes get the store's message, not a dropped socket.
+        username.props['maxlength'], password.props['maxlength'] = MAX_USERNAME_LENGTH + 1, MAX_PASSWORD_LENGTH + 1
         message = ui.label('').classes('text-negative').props('role=alert')
 
         async def submit() -> None:
