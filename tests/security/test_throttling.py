@@ -71,6 +71,8 @@ def test_spraying_passwords_over_six_usernames_from_one_address_is_throttled(mak
     assert outcomes[:20] == ['NotAuthenticated'] * 20
     assert outcomes[20:] == ['LoginThrottled'] * 4
     assert len(checked) == 20  # a throttled attempt costs no Argon2 work
+    refused = Event.select().where(Event.action == 'Login failed').order_by(Event.id)
+    assert [row.details for row in refused][-4:] == ['Too many failed log-ins'] * 4  # the audit shows the spraying
     assert _attempt('user5', PASSWORD) == 'LoginThrottled'  # this address is done for now...
     assert _attempt('user5', PASSWORD, ip='192.0.2.50') == 'logged in'  # ...another one is not
 
