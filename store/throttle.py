@@ -20,6 +20,7 @@ from .models import LoginThrottle, db, utcnow
 WINDOW = dt.timedelta(minutes=15)
 USERNAME_FAILURES = 5
 ADDRESS_FAILURES = 20
+FORGET_AFTER = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -39,30 +40,46 @@ def begin_attempt(username_key: str, ip: str, refusal: str = 'Too many failed lo
     limits = {attempt.user_key: USERNAME_FAILURES, attempt.address_key: ADDRESS_FAILURES}
     now = utcnow()
     with _locked():
-        for key in sorted(limits):
-            LoginThrottle.insert(key=key, failures=0, window_started_at=now).on_conflict_ignore().execute()
-        query = LoginThrottle.select().where(LoginThrottle.key.in_(list(limits))).order_by(LoginThrottle.key)
-        rows = list(query.for_update() if db.obj.for_update else query)
+        rows = _locked_counters(limits, now)
         waits = [row.window_started_at + WINDOW - now for row in rows
                  if row.window_started_at > now - WINDOW and row.failures >= limits[row.key]]
-        if waits:
-            raise LoginThrottled(f'{refusal} Try again in {_minutes(max(waits))}.')
+        if waits or len(rows) != len(limits):
+            raise LoginThrottled(f'{refusal} Try again in {_minutes(max(waits, default=dt.timedelta()))}.')
         for row in rows:
             expired = row.window_started_at <= now - WINDOW
             (LoginThrottle.update(failures=1 if expired else LoginThrottle.failures + 1,
                                   window_started_at=now if expired else row.window_started_at)
              .where(LoginThrottle.id == row.id).execute())
-        # Windows long past are of no use to anyone: keep the table small.
-        LoginThrottle.delete().where(LoginThrottle.window_started_at < now - 4 * WINDOW).execute()
+    _forget_old_windows(now)
     return attempt
 
 
 def succeeded(attempt: Attempt) -> None:
     """The password was right: the username starts afresh, and the address is not charged for it."""
-    with _locked():
-        LoginThrottle.update(failures=0).where(LoginThrottle.key == attempt.user_key).execute()
+    with _locked():  # rows in key order, as begin_attempt locks them: two attempts never wait on each other in a cycle
         (LoginThrottle.update(failures=LoginThrottle.failures - 1)
          .where((LoginThrottle.key == attempt.address_key) & (LoginThrottle.failures > 0)).execute())
+        LoginThrottle.update(failures=0).where(LoginThrottle.key == attempt.user_key).execute()
+
+
+def _locked_counters(limits: dict[str, int], now: dt.datetime) -> list[LoginThrottle]:
+    """The counters of these keys, made when missing and locked until the transaction ends, in key order."""
+    for _ in range(3):  # a counter forgotten (_forget_old_windows) between our insert and our lock is made again
+        for key in sorted(limits):
+            LoginThrottle.insert(key=key, failures=0, window_started_at=now).on_conflict_ignore().execute()
+        query = LoginThrottle.select().where(LoginThrottle.key.in_(list(limits))).order_by(LoginThrottle.key)
+        rows = list(query.for_update() if db.obj.for_update else query)
+        if len(rows) == len(limits):
+            break
+    return rows
+
+
+def _forget_old_windows(now: dt.datetime) -> None:
+    """Counters whose window ended long ago are of no use: keep the table small, never waiting on a locked one."""
+    old = LoginThrottle.select(LoginThrottle.id).where(LoginThrottle.window_started_at < now - FORGET_AFTER)
+    if db.obj.for_update:
+        old = old.for_update(skip_locked=True)
+    LoginThrottle.delete().where(LoginThrottle.id.in_(old)).execute()
 
 
 def _locked():

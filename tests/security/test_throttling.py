@@ -62,6 +62,39 @@ def test_fifteen_parallel_guesses_check_at_most_five_passwords(make_user, checke
     assert len(checked) <= throttle.USERNAME_FAILURES
 
 
+def test_parallel_log_ins_of_many_people_from_shared_addresses_never_fail_otherwise(make_user) -> None:
+    for name in ('alice', 'bob', 'carol'):
+        make_user(name)
+    start = threading.Barrier(24)
+    outcomes: list[str] = []
+
+    def log_in(n: int) -> None:
+        try:
+            start.wait()
+            name = ('alice', 'bob', 'carol')[n % 3]
+            outcomes.append(_attempt(name, PASSWORD if n % 2 else f'guess {n}', ip=f'203.0.113.{n % 4}'))
+        except Exception as error:  # noqa: BLE001 - a deadlock or a lock timeout would land here
+            outcomes.append(repr(error))
+        finally:
+            db.close()
+    threads = [threading.Thread(target=log_in, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert set(outcomes) <= {'LoginThrottled', 'NotAuthenticated', 'logged in'}, outcomes
+    assert outcomes.count('logged in') + outcomes.count('NotAuthenticated') + outcomes.count('LoginThrottled') == 24
+
+
+def test_counters_of_long_past_windows_are_forgotten(make_user) -> None:
+    make_user('alice')
+    _attempt('alice', 'guess')
+    _move_windows_back(dt.timedelta(days=2))
+    _attempt('bob', 'guess', ip='192.0.2.3')
+    assert LoginThrottle.select().count() == 2  # bob's and 192.0.2.3's; alice's and ADDRESS's were forgotten
+    assert _attempt('alice', PASSWORD) == 'logged in'
+
+
 def test_spraying_passwords_over_six_usernames_from_one_address_is_throttled(make_user, checked) -> None:
     names = [f'user{n}' for n in range(6)]
     for name in names:
