@@ -32,13 +32,14 @@ def _serve(settings: Settings) -> int:
     from nicegui import app, ui
     from nicegui.storage import Storage
 
-    from ui import security_headers
+    from ui import security_headers, session
     from ui.app import root
 
     settings.sessions_dir.mkdir(parents=True, exist_ok=True)
     Storage.path = settings.sessions_dir
     app.on_shutdown(runtime.stop)
     security_headers.install(app)
+    session.install(app)
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
            show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False,
            # The cookie outlives no session (12 h absolute); over HTTPS it is never sent in clear.

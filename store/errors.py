@@ -46,14 +46,18 @@ class PasswordRequired(StoreError):
         super().__init__(message)
 
 
+UNREADABLE_SECRET = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
+                     'Nothing was shown.')
+
+
 class DecryptionError(StoreError):
     """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record.
 
-    `str()` names the record for the operator's log; people are shown MESSAGE.
+    Services raise it with UNREADABLE_SECRET, the message people see; crypto's own message names the
+    table, record and field for the log.
     """
 
-    MESSAGE = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
-               'Nothing was shown.')
+    MESSAGE = UNREADABLE_SECRET
 
 
 class ValidationError(StoreError):

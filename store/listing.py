@@ -14,7 +14,8 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
-from .tabular import day_range, safe_cell
+from .tabular import day_range, paging, safe_cell, sort_key
+from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
 CHOICES = ('All', 'Yes', 'No')
@@ -33,9 +34,9 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     ValidationError (per filter field) when a filter cannot be read, e.g. an ID that is not a number.
     """
     user = acting_user(actor)
+    page, per_page = paging(page, per_page, MAX_PER_PAGE)
     query = _query(user, search, only_enabled, filters)
     total = query.count()
-    page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
     rows = list(query.order_by(*_order(sort, descending)).paginate(page, per_page))
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page)
 
@@ -68,7 +69,7 @@ def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter
     query = visible_to(user)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    term = (search or '').strip().lower()
+    term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search'].lower()
     if term:
         query = query.where(fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
                             fn.LOWER(ApiSecret.tags).contains(term))
@@ -80,6 +81,9 @@ def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter
 
 def _conditions(filters: ApiSecretFilter) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
+    if not isinstance(filters, ApiSecretFilter):
+        raise ValidationError({'filters': 'The filters could not be read'})
+    filters = _typed(filters)
     conditions, errors = [], {}
     if filters.id.strip():
         if filters.id.strip().isascii() and filters.id.strip().isdigit() and len(filters.id.strip()) < 19:
@@ -109,8 +113,17 @@ def _conditions(filters: ApiSecretFilter) -> list:
     return conditions
 
 
+def _typed(filters: ApiSecretFilter) -> ApiSecretFilter:
+    """The typed filters as one-line texts within the limit, or every field's message at once."""
+    labels = {'id': 'ID', 'name': 'Name', 'url': 'URL', 'tags': 'Tags', 'shared': 'Shared', 'owner': 'Owner',
+              'last_use_from': 'Last use from', 'last_use_until': 'Last use until', 'enabled': 'Enabled'}
+    return ApiSecretFilter(**run_checks({
+        field: (lambda value, label=label: validate_filter_text(value, label), getattr(filters, field))
+        for field, label in labels.items()}))
+
+
 def _order(sort: str, descending: bool) -> list:
-    column = SORTS.get(sort, SORTS['name'])
+    column = sort_key(sort, SORTS)
     return [column.desc(nulls='LAST') if descending else column.asc(nulls='LAST'), ApiSecret.id]
 
 

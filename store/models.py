@@ -79,6 +79,8 @@ class ClientSecretHistory(BaseModel):
     set_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     replaced_at = DateTimeField(default=utcnow)
     replaced_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    # The value could not be decrypted when it was replaced: its ciphertext is kept exactly as it was.
+    unreadable = BooleanField(default=False)
 
 
 class Event(BaseModel):
@@ -112,6 +114,17 @@ class LoginTicket(BaseModel):
     expires_at = DateTimeField()
 
 
+class LoginThrottle(BaseModel):
+    """Failed log-ins counted per username (blinded) or per client address, in a 15-minute window.
+
+    An attempt is counted before its password is checked and uncounted when it succeeds, under a lock
+    on these rows, so parallel attempts can never check more passwords than the limit allows.
+    """
+    key = CharField(max_length=128, unique=True)  # 'user:<keyed hash of the username>' or 'address:<ip>'
+    failures = IntegerField(default=0)
+    window_started_at = DateTimeField(default=utcnow, index=True)
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -119,4 +132,5 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
+          KeyCheck)

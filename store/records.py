@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS')
 OWNER, CAN_EDIT, CAN_VIEW = 'Owner', 'Can edit', 'Can view'
-# The longest value each field of an API secret takes (SPEC section 2), in characters; forms say them too.
-LIMITS = {'name': 255, 'url': 2048, 'client_id': 1024, 'client_secret': 8192, 'identifier': 255, 'tags': 1000,
-          'notes': 4000}
 
 
 @dataclass(frozen=True)
@@ -118,6 +115,7 @@ class HistoryEntry:
     set_by: str
     replaced_at: dt.datetime
     replaced_by: str
+    unreadable: bool = False  # it could not be decrypted when it was replaced: it can be neither shown nor restored
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,32 @@ from typing import Any, TypeVar
 from . import crypto, database
 from .config import Settings
 from .errors import StartupError
-from .models import db
+from .models import User, db
 
 T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
+_set_up: list[bool] = []  # [True] once this process has seen a user: MySafe never needs setting up again
 
 
 def start(settings: Settings) -> crypto.Keyring:
-    """Open the database, check the master key against it, create missing tables."""
+    """Check the files are private, open the database, check the master key against it, create missing tables."""
+    database.check_private_files(settings)
     database.open_database(settings.database_url)
     keyring = database.open_keyring(settings)
     database.create_schema(keyring)
     _keyring[:] = [keyring]
+    if User.select().exists():
+        mark_set_up()
     return keyring
+
+
+def known_set_up() -> bool:
+    """True once this process knows a user exists (no database read: pages decide redirects with it)."""
+    return bool(_set_up)
+
+
+def mark_set_up() -> None:
+    _set_up[:] = [True]
 
 
 def keyring() -> crypto.Keyring:
@@ -39,5 +52,6 @@ def unit_of_work(service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def stop() -> None:
     _keyring.clear()
+    _set_up.clear()
     if db.obj is not None and not db.is_closed():
         db.close()

@@ -1,7 +1,7 @@
 """The single page of the app: one frame, and client-side routing to every screen (SPEC section 1)."""
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import context, ui
 
 from .frame import Router, Shell
 from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup
@@ -36,7 +36,9 @@ def root() -> None:
 
 
 def _to_home() -> None:
-    ui.navigate.to('/mysafe')
+    # '/' is the prefix of every path: only the bare root goes home; anything else no route takes is not found
+    if not context.client.sub_pages_router.current_path.split('?')[0].strip('/'):
+        ui.navigate.to('/mysafe')
 
 
 def _unexpected(error: Exception) -> None:
