@@ -108,14 +108,15 @@ def authenticate_key(token: str | None, client_ip: str, user_agent: str = '') ->
     if isinstance(token, str) and _TOKEN.fullmatch(token):
         key = (AccessKey.select(AccessKey, User).join(User, on=(AccessKey.owner == User.id))
                .where(AccessKey.token_hash == token_hash(token)).first())
-    problem = _problem(key, token, client_ip)
-    if problem is None:
+    refusal = _problem(key, token, client_ip)
+    if refusal is None:
         return key, key.owner
+    problem, details = refusal
     retry_after = _throttled(client_ip)
     if retry_after:
         raise AccessKeyThrottled(retry_after)
     events.record(events.LOGIN_FAILED, item_type=events.ACCESS_KEY if key else '', item_id=key.id if key else None,
-                  item_name=key.name if key else '', details=_failure_details(problem, key), ip=client_ip,
+                  item_name=key.name if key else '', details=details, ip=client_ip,
                   user_agent=user_agent)
     raise problem
 
@@ -159,26 +160,20 @@ def clean_access_key(user: User, data: AccessKeyInput) -> dict:
 
 # --- helpers -----------------------------------------------------------------------------------
 
-def _problem(key: AccessKey | None, token: str | None, client_ip: str) -> StoreError | None:
+def _problem(key: AccessKey | None, token: str | None, client_ip: str) -> tuple[StoreError, str] | None:
+    """Why the request is refused, and the Details its Login failed event gets; None when it is not."""
     if key is None:
-        return AccessKeyRefused('Missing access key' if not token else 'Invalid access key')
+        return AccessKeyRefused('Missing access key' if not token else 'Invalid access key'), FAILED_DETAILS
     if key.revoked_at is not None:
-        return AccessKeyRefused('This access key was revoked')
+        return AccessKeyRefused('This access key was revoked'), f'{FAILED_DETAILS} revoked'
     if key.expires_at <= utcnow():
-        return AccessKeyRefused('This access key has expired')
+        return AccessKeyRefused('This access key has expired'), f'{FAILED_DETAILS} expired'
     if not key.owner.is_active:
-        return AccessKeyRefused('The owner of this access key was deactivated')
+        return (AccessKeyRefused('The owner of this access key was deactivated'),
+                f'{FAILED_DETAILS} of a deactivated user')
     if key.allowed_ips and not _address_allowed(client_ip, key.allowed_ips.split('\n')):
-        return AddressNotAllowed()
+        return AddressNotAllowed(), f'{FAILED_DETAILS} used from an address not allowed'
     return None
-
-
-def _failure_details(problem: StoreError, key: AccessKey | None) -> str:
-    if key is None:
-        return FAILED_DETAILS
-    if isinstance(problem, AddressNotAllowed):
-        return f'{FAILED_DETAILS}: address not allowed'
-    return f'{FAILED_DETAILS}: {str(problem).removeprefix("This access key ").removeprefix("The ")}'
 
 
 def _throttled(client_ip: str) -> int:
