@@ -67,6 +67,33 @@ def authenticate(username: str, password: str, *, ip: str = '', user_agent: str 
     return to_info(user)
 
 
+def choose_new_password(username: str, password: str, new_password: str, confirmation: str, *, ip: str = '',
+                        user_agent: str = '') -> UserInfo:
+    """After an administrator's reset: the user proves the reset password once more and sets their own.
+
+    ValidationError at 'new_password' / 'confirmation'; the same refusals as `authenticate` otherwise.
+    Every other session of the user ends.
+    """
+    user_info = authenticate(username, password, ip=ip, user_agent=user_agent)
+    try:
+        validate_new_password(new_password)
+    except ValueError as exc:
+        raise ValidationError({'new_password': str(exc)}) from None
+    if new_password != confirmation:
+        raise ValidationError({'confirmation': 'The passwords do not match'})
+    if new_password == password:
+        raise ValidationError({'new_password': 'Choose a password other than the one that was reset'})
+    password_hash = hash_password(new_password)
+    with db.atomic():
+        User.update(password_hash=password_hash, must_change_password=False).where(
+            User.id == user_info.id).execute()
+        end_sessions(user_info.id)
+        events.record(events.CHANGE, user=User.get_by_id(user_info.id), item_type=events.USER,
+                      item_id=user_info.id, item_name=user_info.username, details='Password changed after a reset',
+                      ip=ip, user_agent=user_agent)
+    return to_info(User.get_by_id(user_info.id))
+
+
 def confirm_password(actor: Actor, password: str) -> None:
     """Record that the actor typed their password in this session (secrets that ask for it: 5 minutes).
 
@@ -99,31 +126,45 @@ def password_confirmed(user: User, actor: Actor) -> bool:
 
 
 def log_out(actor: Actor) -> None:
+    """Record the log-out and end every session of the user (their other browsers too)."""
     user = User.get_or_none(User.id == actor.user_id)
     if user is not None:
-        events.record(events.LOGOUT, actor, user=user, item_type=events.USER, item_id=user.id,
-                      item_name=user.username)
+        with db.atomic():
+            end_sessions(user.id)
+            events.record(events.LOGOUT, actor, user=user, item_type=events.USER, item_id=user.id,
+                          item_name=user.username)
 
 
-def active_user(user_id: int | None) -> UserInfo | None:
-    """The user behind a session, or None when it no longer exists or was deactivated."""
+def end_sessions(user_id: int) -> None:
+    """End every open session of the user at their next request (run inside the caller's transaction)."""
+    User.update(session_generation=User.session_generation + 1).where(User.id == user_id).execute()
+
+
+def active_user(user_id: int | None, generation: int | None = None) -> UserInfo | None:
+    """The user behind a session, or None when it no longer exists, was deactivated, or its sessions were
+    ended since (`generation` is the session's)."""
     if user_id is None:
         return None
     user = User.get_or_none((User.id == user_id) & (User.is_active == True))  # noqa: E712
-    return to_info(user) if user else None
+    if user is None or (generation is not None and user.session_generation != generation):
+        return None
+    return to_info(user)
 
 
 def acting_user(actor: Actor) -> User:
-    """The row of the acting user; every service starts here, so a deactivated user can do nothing."""
+    """The row of the acting user; every service starts here, so a deactivated user, or a browser session
+    ended by a log-out, a password reset or a deactivation, can do nothing."""
     user = User.get_or_none((User.id == actor.user_id) & (User.is_active == True))  # noqa: E712
-    if user is None:
+    if user is None or (actor.generation is not None and user.session_generation != actor.generation):
         raise NotAuthenticated()
     return user
 
 
 def to_info(user: User) -> UserInfo:
     return UserInfo(id=user.id, username=user.username, display_name=user.display_name, is_admin=user.is_admin,
-                    is_active=user.is_active, last_login_at=user.last_login_at)
+                    is_active=user.is_active, last_login_at=user.last_login_at,
+                    session_generation=user.session_generation, must_change_password=user.must_change_password,
+                    password_reset_by=user.password_reset_by, password_reset_at=user.password_reset_at)
 
 
 def clean_new_user(username: str, display_name: str, password: str, confirmation: str | None) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from peewee import fn
 
 from . import events
-from .accounts import acting_user, clean_new_user, insert_user, to_info
+from .accounts import acting_user, clean_new_user, end_sessions, insert_user, to_info
 from .errors import Forbidden, NotFound, ValidationError
-from .models import User, db
+from .models import User, db, utcnow
 from .passwords import hash_password
 from .records import Actor, UserInfo
 from .validation import validate_new_password
@@ -37,7 +37,10 @@ def reset_password(actor: Actor, user_id: int, password: str) -> None:
     user = _user(user_id)
     password_hash = hash_password(password)
     with db.atomic():
-        User.update(password_hash=password_hash).where(User.id == user.id).execute()
+        # The user's open sessions end, and their next log-in says who reset it and asks for a new password.
+        User.update(password_hash=password_hash, must_change_password=True, password_reset_by=admin.username,
+                    password_reset_at=utcnow()).where(User.id == user.id).execute()
+        end_sessions(user.id)
         events.record(events.CHANGE, actor, user=admin, item_type=events.USER, item_id=user.id,
                       item_name=user.username,
                       details='Password reset')
@@ -59,6 +62,7 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
             if not [row for row in admins if row.id != user.id]:
                 raise ValidationError({'user': 'The last active administrator cannot be deactivated'})
         User.update(is_active=active).where(User.id == user.id).execute()
+        end_sessions(user.id)  # sessions from before a deactivation stay ended after a reactivation
         events.record(events.ACTIVATION if active else events.DISABLING, actor, user=admin, item_type=events.USER,
                       item_id=user.id, item_name=user.username)
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 from peewee import Database
 from playhouse.migrate import SchemaMigrator, migrate
 
-from .models import ApiSecret, Event
+from .models import ApiSecret, Event, User
 
 # (table, column name, field) in the order they were introduced.
 ADDED_COLUMNS = (
     (ApiSecret._meta.table_name, 'ask_password', ApiSecret.ask_password),
     (Event._meta.table_name, 'details', Event.details),
+    (User._meta.table_name, 'session_generation', User.session_generation),
+    (User._meta.table_name, 'must_change_password', User.must_change_password),
+    (User._meta.table_name, 'password_reset_by', User.password_reset_by),
+    (User._meta.table_name, 'password_reset_at', User.password_reset_at),
 )
 
 

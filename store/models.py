@@ -28,6 +28,11 @@ class User(BaseModel):
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Bumped to end every open session of the user at their next request (log-out, password reset, deactivation).
+    session_generation = IntegerField(default=0)
+    must_change_password = BooleanField(default=False)  # set by an administrator's reset
+    password_reset_by = CharField(max_length=64, default='')  # who reset it (username) and when, to tell the user
+    password_reset_at = DateTimeField(null=True)
 
 
 class ApiSecret(BaseModel):
@@ -125,6 +130,14 @@ class AccessKeySecret(BaseModel):
         indexes = ((('key', 'secret'), True),)
 
 
+class LoginTicket(BaseModel):
+    """A one-time, short-lived proof of a completed log-in, redeemed over HTTP to issue a new browser id."""
+    token_hash = CharField(max_length=64, unique=True)  # SHA-256 of a 256-bit random token: never the token
+    user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
+    generation = IntegerField()
+    expires_at = DateTimeField()
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -132,5 +145,5 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, AccessKey, AccessKeySecret,
-          KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, AccessKey,
+          AccessKeySecret, KeyCheck)

@@ -18,6 +18,7 @@ class Actor:
     ip: str = ''
     user_agent: str = ''
     session: str = ''  # names the log-in session, so a password confirmation holds in that session only
+    generation: int | None = None  # a browser session's generation; None for what is no browser session
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class UserInfo:
     is_admin: bool
     is_active: bool
     last_login_at: dt.datetime | None = None
+    session_generation: int = 0
+    must_change_password: bool = False
+    password_reset_by: str = ''
+    password_reset_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
