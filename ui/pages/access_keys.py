@@ -35,7 +35,7 @@ ACTIONS_CELL = r'''
 
 @requires_user
 async def create(user: UserInfo) -> None:
-    with page('Access keys'):
+    with page('Access keys') as body:
         ui.label('Programs read the API secrets you choose for a key through the API (see /api/docs). '
                  'A key is shown once, when it is created.').classes('text-grey-9')
         with ui.row().classes('w-full'):
@@ -51,7 +51,7 @@ async def create(user: UserInfo) -> None:
                 table.rows = [_row(key) for key in keys]
                 table.update()
 
-        new_key.on_click(lambda: _new_key_dialog(refresh))
+        new_key.on_click(lambda: _new_key_dialog(body, refresh))
         table.on('revoke', lambda e: _revoke(e.args.get('id'), str(e.args.get('name', '')), refresh))
         await refresh()
 
@@ -63,7 +63,7 @@ def _row(key: AccessKeyInfo) -> dict:
             'status': key.status}
 
 
-async def _new_key_dialog(on_done) -> None:
+async def _new_key_dialog(body: ui.element, on_done) -> None:
     today = dt.datetime.now(dt.UTC).date()
     with ui.dialog().props('aria-label="New access key"') as dialog, ui.card().classes('min-w-[28rem]'):
         ui.label('New access key').classes('text-h6').props('role=heading aria-level=2')
@@ -98,7 +98,8 @@ async def _new_key_dialog(on_done) -> None:
             if created is FAILED:
                 return
             dialog.close()
-            _show_created(created)
+            with body:  # not inside this dialog, which is deleted once it has closed
+                _show_created(created)
             await on_done()
 
         with ui.row().classes('w-full justify-end q-mt-md'):
