@@ -71,6 +71,7 @@ def create_api() -> FastAPI:
                               '`Authorization: Bearer <access key>`.')
     api.add_exception_handler(RequestValidationError, _malformed)
     api.add_exception_handler(StarletteHTTPException, _http_error)
+    api.add_exception_handler(Exception, _unexpected)  # logged by the server; the client gets JSON
 
     @api.get('/api-secrets', response_model=ItemList, responses=ERRORS, summary="The key's API secrets")
     async def list_api_secrets(
@@ -171,6 +172,10 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 async def _malformed(request: Request, error: RequestValidationError) -> JSONResponse:
     problems = '; '.join(f'{".".join(str(part) for part in e["loc"][1:])}: {e["msg"]}' for e in error.errors())
     return _error(422, f'Malformed parameter: {problems}')
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    return _error(500, 'Internal server error')
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
