@@ -8,9 +8,9 @@ from .validation import text_or_empty
 NEW, CHANGE, VIEW, REVEAL, COPY = 'New', 'Change', 'View', 'Reveal', 'Copy'
 SHARING, UNSHARING, DISABLING, ACTIVATION = 'Sharing', 'Unsharing', 'Disabling', 'Activation'
 LOGIN, LOGIN_FAILED, LOGOUT = 'Login', 'Login failed', 'Logout'
-API_SECRET, USER = 'API secret', 'User'
+API_SECRET, USER, ACCESS_KEY = 'API secret', 'User', 'Access key'
 ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIVATION, LOGIN, LOGIN_FAILED, LOGOUT)
-ITEM_TYPES = (API_SECRET, USER)
+ITEM_TYPES = (API_SECRET, USER, ACCESS_KEY)
 
 
 def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
