@@ -47,7 +47,10 @@ def _serve(settings: Settings) -> int:
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
            show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False,
            # The cookie outlives no session (12 h absolute); over HTTPS it is never sent in clear.
-           session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies})
+           session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies},
+           # X-Forwarded-For is believed from the proxies named in MYSAFE_TRUSTED_PROXIES only (uvicorn would
+           # believe 127.0.0.1 by default); otherwise the audit's User IP is the socket's peer.
+           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies))
     return 0
 
 

@@ -1,6 +1,7 @@
 """Settings read from the environment (SPEC section 5), checked before anything starts."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ class Settings:
     key_file: Path
     storage_secret: str | None
     secure_cookies: bool = False
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
 
     @property
     def storage_secret_file(self) -> Path:
@@ -63,7 +65,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),
+        trusted_proxies=_networks(env.get('MYSAFE_TRUSTED_PROXIES') or '', 'MYSAFE_TRUSTED_PROXIES'),
     )
+
+
+def _networks(text: str, variable: str) -> tuple[str, ...]:
+    """Addresses and CIDR ranges separated by commas or spaces; ConfigError naming `variable` for a bad one."""
+    networks = []
+    for item in text.replace(',', ' ').split():
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f'{variable} must list IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16 '
+                              f'(got {item!r})') from None
+    return tuple(networks)
 
 
 class _Checked(dict):
