@@ -92,7 +92,8 @@ class Cluster:
                    MYSAFE_DATABASE_URL=self.database_url,
                    MYSAFE_MASTER_KEY=(self.base_dir / 'master.key.b64').read_text().strip(),
                    MYSAFE_STORAGE_SECRET=(self.base_dir / 'storage.secret').read_text().strip(),
-                   NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix)
+                   NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix,
+                   MYSAFE_TRUSTED_PROXIES='127.0.0.1')  # nginx: its X-Forwarded-For names the browser
         return env
 
     def start_instance(self, number: int) -> Instance:

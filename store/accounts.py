@@ -5,22 +5,34 @@ import datetime as dt
 
 from peewee import IntegrityError
 
-from . import events
+from . import events, runtime, throttle
 from .errors import LoginThrottled, NotAuthenticated, StoreError, ValidationError
-from .models import Event, PasswordConfirmation, User, db, utcnow
+from .models import PasswordConfirmation, User, db, utcnow
 from .passwords import hash_password, verify_password
 from .records import Actor, UserInfo
-from .validation import run_checks, validate_display_name, validate_new_password, validate_username
+from .validation import (
+    run_checks,
+    text_or_empty,
+    validate_display_name,
+    validate_login_password,
+    validate_login_username,
+    validate_new_password,
+    validate_username,
+)
 
 INVALID_LOGIN = 'Invalid username or password'
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-THROTTLE_FAILURES = 5
+UNKNOWN_USER = '(unknown user)'  # what the audit says for a username that does not exist
 PASSWORD_CONFIRMATION = dt.timedelta(minutes=5)
 
 
 def needs_setup() -> bool:
     """True while no user exists: the setup page may create the first administrator."""
-    return not User.select().exists()
+    if runtime.known_set_up():
+        return False
+    if User.select().exists():
+        runtime.mark_set_up()
+        return False
+    return True
 
 
 def create_first_admin(username: str, password: str, confirmation: str, *, ip: str = '',
@@ -34,6 +46,7 @@ def create_first_admin(username: str, password: str, confirmation: str, *, ip: s
         user = insert_user(cleaned, password_hash, is_admin=True)
         events.record(events.NEW, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
                       ip=ip, user_agent=user_agent)
+    runtime.mark_set_up()
     return to_info(user)
 
 
@@ -47,19 +60,30 @@ def create_user(username: str, password: str, *, display_name: str = '', is_admi
 
 
 def authenticate(username: str, password: str, *, ip: str = '', user_agent: str = '') -> UserInfo:
-    """Return the user when the password matches; one message for unknown user and wrong password."""
-    key = (username or '').strip().lower()[:64]
-    since = utcnow() - THROTTLE_WINDOW
-    failures = (Event.select().where(Event.action == events.LOGIN_FAILED, Event.username == key, Event.at >= since)
-                .count())
-    if failures >= THROTTLE_FAILURES:
-        raise LoginThrottled('Too many failed log-ins. Try again in 15 minutes.')
-    user = User.get_or_none(User.username_key == key)
-    ok = verify_password(user.password_hash if user else None, password or '')
+    """Return the user when the password matches; one message for unknown user and wrong password.
+
+    Throttled per username and per client address (store.throttle): LoginThrottled says how long to
+    wait, and no password is checked then. A username that does not exist is recorded in the audit as
+    UNKNOWN_USER, never as typed (it may be a password typed into the wrong field).
+    """
+    cleaned = run_checks({'username': (validate_login_username, username),
+                          'password': (validate_login_password, password)})
+    key = cleaned['username'].lower()
+    ip, user_agent = text_or_empty(ip), text_or_empty(user_agent)
+    user = User.get_or_none(User.username_key == key) if key else None
+    name = user.username if user else UNKNOWN_USER
+    failed = {'username': name, 'item_type': events.USER, 'item_id': user.id if user else None, 'item_name': name,
+              'ip': ip, 'user_agent': user_agent}
+    try:
+        attempt = throttle.begin_attempt(key, ip)
+    except LoginThrottled:
+        events.record(events.LOGIN_FAILED, details='Too many failed log-ins', **failed)
+        raise
+    ok = verify_password(user.password_hash if user else None, cleaned['password'])
     if not ok or user is None or not user.is_active:
-        events.record(events.LOGIN_FAILED, username=key, item_type=events.USER, item_name=key, ip=ip,
-                      user_agent=user_agent)
+        events.record(events.LOGIN_FAILED, **failed)
         raise NotAuthenticated(INVALID_LOGIN)
+    throttle.succeeded(attempt)
     with db.atomic():
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         events.record(events.LOGIN, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
@@ -97,19 +121,18 @@ def choose_new_password(username: str, password: str, new_password: str, confirm
 def confirm_password(actor: Actor, password: str) -> None:
     """Record that the actor typed their password in this session (secrets that ask for it: 5 minutes).
 
-    ValidationError at 'password' when it is wrong; failures count towards the log-in throttle.
+    ValidationError at 'password' when it is wrong; attempts count towards the log-in throttle of the
+    user and of the client address (LoginThrottled, no password checked, once it is reached).
     """
     user = acting_user(actor)
-    since = utcnow() - THROTTLE_WINDOW
-    failures = (Event.select().where(Event.action == events.LOGIN_FAILED, Event.username == user.username_key,
-                                     Event.at >= since).count())
-    if failures >= THROTTLE_FAILURES:
-        raise LoginThrottled('Too many failed attempts. Try again in 15 minutes.')
-    if not verify_password(user.password_hash, password or ''):
+    password = run_checks({'password': (validate_login_password, password)})['password']
+    attempt = throttle.begin_attempt(user.username_key, actor.ip, 'Too many failed attempts.')
+    if not verify_password(user.password_hash, password):
         events.record(events.LOGIN_FAILED, actor, username=user.username_key, item_type=events.USER,
                       item_id=user.id, item_name=user.username_key,
                       details='Password confirmation')
         raise ValidationError({'password': 'Wrong password'})
+    throttle.succeeded(attempt)
     with db.atomic():
         (PasswordConfirmation.insert(user=user.id, session=actor.session[:64], confirmed_at=utcnow())
          .on_conflict(conflict_target=[PasswordConfirmation.user, PasswordConfirmation.session],
@@ -143,7 +166,7 @@ def end_sessions(user_id: int) -> None:
 def active_user(user_id: int | None, generation: int | None = None) -> UserInfo | None:
     """The user behind a session, or None when it no longer exists, was deactivated, or its sessions were
     ended since (`generation` is the session's)."""
-    if user_id is None:
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or not 0 < user_id < 2**31:
         return None
     user = User.get_or_none((User.id == user_id) & (User.is_active == True))  # noqa: E712
     if user is None or (generation is not None and user.session_generation != generation):

@@ -8,6 +8,7 @@ from .accounts import acting_user, clean_new_user, end_sessions, insert_user, to
 from .errors import Forbidden, NotFound, ValidationError
 from .models import User, db, utcnow
 from .passwords import hash_password
+from .permissions import parse_id
 from .records import Actor, UserInfo
 from .validation import validate_new_password
 
@@ -21,6 +22,8 @@ def add_user(actor: Actor, username: str, display_name: str, password: str, is_a
     """Create a user; ValidationError with a message per bad field."""
     admin = _require_admin(actor)
     cleaned = clean_new_user(username, display_name, password, None)
+    if not isinstance(is_admin, bool):
+        raise ValidationError({'is_admin': 'Choose whether the user is an administrator'})
     password_hash = hash_password(cleaned['password'])
     with db.atomic():
         user = insert_user(cleaned, password_hash, is_admin=is_admin)
@@ -54,6 +57,8 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
     """
     admin = _require_admin(actor)
     user = _user(user_id)
+    if not isinstance(active, bool):
+        raise ValidationError({'user': 'Choose Deactivate or Activate'})
     with db.atomic():
         if not active and user.is_admin and user.is_active:
             admins = User.select(User.id).where((User.is_admin == True) & (User.is_active == True))  # noqa: E712
@@ -75,10 +80,7 @@ def _require_admin(actor: Actor) -> User:
 
 
 def _user(user_id: int) -> User:
-    try:
-        user = User.get_or_none(User.id == int(user_id))
-    except (TypeError, ValueError):
-        user = None
+    user = User.get_or_none(User.id == parse_id(user_id, 'User not found'))
     if user is None:
         raise NotFound('User not found')
     return user

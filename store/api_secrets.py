@@ -4,15 +4,17 @@ A secret the actor may not see raises NotFound, exactly like one that does not e
 """
 from __future__ import annotations
 
+import logging
+
 from peewee import IntegrityError, fn
 
 from . import events, runtime
 from .accounts import acting_user, password_confirmed
-from .errors import ConflictError, PasswordRequired, SecretDisabled, ValidationError
+from .errors import UNREADABLE_SECRET, ConflictError, DecryptionError, PasswordRequired, SecretDisabled, ValidationError
 # The list lives there.
 from .listing import export_api_secrets_csv, list_api_secrets, tags_of, write_api_secrets_csv  # noqa: F401
 from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
-from .permissions import EDITORS, find_secret, parse_ids
+from .permissions import EDITORS, find_secret, parse_ids, parse_version
 from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
 from .validation import clean_api_secret
 
@@ -20,6 +22,8 @@ TABLE = 'api_secret'
 HISTORY_TABLE = 'client_secret_history'
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
+CANNOT_BE_DECRYPTED = 'cannot be decrypted'  # appended to the Details of the Reveal event that found it so
+log = logging.getLogger('mysafe.store')
 
 
 def get_api_secret(actor: Actor, secret_id: int, *, record_view: bool = True) -> ApiSecretDetails:
@@ -37,19 +41,26 @@ def get_api_secret(actor: Actor, secret_id: int, *, record_view: bool = True) ->
 
 
 def reveal_client_secret(actor: Actor, secret_id: int) -> str:
-    """Decrypt the client secret for the actor; sets Last use and appends a Reveal event."""
+    """Decrypt the client secret for the actor; sets Last use and appends a Reveal event.
+
+    DecryptionError (UNREADABLE_SECRET) when the stored value does not decrypt: nothing is shown, and a
+    Reveal event says the Client secret cannot be decrypted.
+    """
     user = acting_user(actor)
     secret, _ = find_secret(user, secret_id)
     check_usable(secret, user, actor)
-    plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
+    try:
+        plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
+    except DecryptionError as error:
+        raise unreadable(secret, user, actor, 'Client secret', error) from None
     mark_used(secret, user, actor, events.REVEAL, 'Client secret')
     return plaintext
 
 
 def record_copy(actor: Actor, secret_id: int, field: str) -> None:
     """Record that the actor copied a field to the clipboard (sets Last use, appends a Copy event)."""
-    if field not in COPYABLE_FIELDS:
-        raise ValueError(f'Unknown field {field!r}')
+    if not isinstance(field, str) or field not in COPYABLE_FIELDS:
+        raise ValidationError({'field': f'Only {" or ".join(COPYABLE_FIELDS.values())} can be copied'})
     user = acting_user(actor)
     secret, _ = find_secret(user, secret_id)
     check_usable(secret, user, actor)
@@ -83,11 +94,13 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
     """Save an edit made on version `expected_version`; an empty client secret keeps the current one.
 
     ConflictError when someone saved in between (nothing is written); the earlier client secret is
-    kept, encrypted, in the information history.
+    kept, encrypted, in the information history. A current client secret that cannot be decrypted can
+    still be replaced: it goes to the history as it is, marked unreadable.
     """
     user = acting_user(actor)
     secret, permission = find_secret(user, secret_id, EDITORS)
     cleaned = clean_api_secret(data)
+    expected_version = parse_version(expected_version)
     if cleaned['ask_password'] != secret.ask_password and permission != OWNER:
         raise ValidationError({'ask_password': 'Only the owner can change whether revealing asks for a password'})
     _check_identifier_free(secret.owner_id, cleaned['identifier'], exclude_id=secret.id)
@@ -95,13 +108,12 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
     changes = {**_columns(cleaned), 'updated_at': now, 'updated_by': user.id, 'version': secret.version + 1}
     try:
         with db.atomic():
-            if cleaned['client_secret'] and cleaned['client_secret'] != decrypt_value(
-                    secret, secret.client_secret, TABLE, secret.id):
+            if cleaned['client_secret'] and cleaned['client_secret'] != readable_value(secret):
                 keep_in_history(secret, user, now)
-                changes.update(client_secret=encrypt_value(secret, cleaned['client_secret']), secret_set_at=now,
+                changes.update(_new_client_secret(secret, cleaned['client_secret']), secret_set_at=now,
                                secret_set_by=user.id)
             updated = (ApiSecret.update(**changes)
-                       .where((ApiSecret.id == secret.id) & (ApiSecret.version == int(expected_version))).execute())
+                       .where((ApiSecret.id == secret.id) & (ApiSecret.version == expected_version)).execute())
             if updated != 1:
                 raise conflict_error(secret.id)
             events.record(events.CHANGE, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
@@ -114,6 +126,8 @@ def set_enabled(actor: Actor, secret_ids: list[int], enabled: bool) -> int:
     """Disable or enable each secret (owner or editor); all or nothing. Returns how many changed."""
     user = acting_user(actor)
     secrets = [find_secret(user, secret_id, EDITORS)[0] for secret_id in parse_ids(secret_ids)]
+    if not isinstance(enabled, bool):
+        raise ValidationError({'enabled': 'Choose Disable or Enable'})
     action = events.ACTIVATION if enabled else events.DISABLING
     changed = 0
     with db.atomic():
@@ -168,15 +182,36 @@ def encrypt_value(secret: ApiSecret, plaintext: str, table: str = TABLE, record_
                            'client_secret')
 
 
+def readable_value(secret: ApiSecret) -> str | None:
+    """The current client secret, or None when it cannot be decrypted."""
+    try:
+        return decrypt_value(secret, secret.client_secret, TABLE, secret.id)
+    except DecryptionError:
+        return None
+
+
 def keep_in_history(secret: ApiSecret, user: User, now) -> None:
-    """Move the current client secret into the history, re-encrypted for its history row."""
+    """Move the current client secret into the history, re-encrypted for its history row; a value that
+    cannot be decrypted is kept as it is, marked unreadable."""
     if secret.client_secret is None:
         return
     entry = ClientSecretHistory.create(secret=secret.id, set_at=secret.secret_set_at, set_by=secret.secret_set_by_id,
                                        replaced_at=now, replaced_by=user.id, client_secret=None)
-    plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
-    entry.client_secret = encrypt_value(secret, plaintext, HISTORY_TABLE, entry.id)
+    plaintext = readable_value(secret)
+    if plaintext is None:
+        entry.client_secret, entry.unreadable = bytes(secret.client_secret), True
+    else:
+        entry.client_secret = encrypt_value(secret, plaintext, HISTORY_TABLE, entry.id)
     entry.save()
+
+
+def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: DecryptionError) -> DecryptionError:
+    """Record that a reveal found `label` undecryptable (a Reveal event saying so; Last use unchanged),
+    log which row, and return the error people see."""
+    log.warning('API secret %s: %s', secret.id, error)  # names the table, row and field; never a value
+    events.record(events.REVEAL, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                  item_name=secret.name, details=f'{label}: {CANNOT_BE_DECRYPTED}')
+    return DecryptionError(UNREADABLE_SECRET)
 
 
 def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str) -> None:
@@ -199,6 +234,19 @@ def _columns(cleaned: dict) -> dict:
     return {'name': cleaned['name'], 'url': cleaned['url'], 'client_id': cleaned['client_id'],
             'identifier': cleaned['identifier'], 'method': cleaned['method'], 'tags': '\n'.join(cleaned['tags']),
             'notes': cleaned['notes'], 'ask_password': cleaned['ask_password']}
+
+
+def _new_client_secret(secret: ApiSecret, plaintext: str) -> dict:
+    """The columns that store a new client secret, encrypted with the secret's data key; when that key
+    itself cannot be unwrapped, with a new one (every earlier value is then unreadable)."""
+    try:
+        return {'client_secret': encrypt_value(secret, plaintext)}
+    except DecryptionError:
+        keyring = runtime.keyring()
+        data_key, wrapped = keyring.new_data_key(TABLE, secret.id)
+        ClientSecretHistory.update(unreadable=True).where(ClientSecretHistory.secret == secret.id).execute()
+        return {'client_secret': keyring.encrypt(data_key, plaintext, TABLE, secret.id, 'client_secret'),
+                'wrapped_data_key': wrapped, 'key_id': keyring.key_id}
 
 
 def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: int | None = None) -> None:

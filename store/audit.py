@@ -15,7 +15,8 @@ from .accounts import acting_user
 from .errors import ValidationError
 from .models import ApiSecret, Event, User
 from .records import Actor, AuditEntry, AuditFilter, Page
-from .tabular import day_range, stream, utc_text, write_csv
+from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
+from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
 ALL = 'All'
@@ -34,9 +35,10 @@ def list_events(actor: Actor, *, page: int = 1, per_page: int = 30, sort: str = 
     NotAuthenticated for a deactivated or unknown actor; ValidationError (per filter field) when a
     filter cannot be read, e.g. a date that is not YYYY-MM-DD.
     """
-    query = _query(acting_user(actor), filters)
+    user = acting_user(actor)
+    page, per_page = paging(page, per_page, MAX_PER_PAGE)
+    query = _query(user, filters)
     total = query.count()
-    page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
     rows = list(query.order_by(*_order(sort, descending)).paginate(page, per_page))
     return Page(items=[_entry(row) for row in rows], total=total, page=page, per_page=per_page)
 
@@ -76,6 +78,9 @@ def _query(user: User, filters: AuditFilter | None):
 
 def _conditions(filters: AuditFilter) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
+    if not isinstance(filters, AuditFilter):
+        raise ValidationError({'filters': 'The filters could not be read'})
+    filters = _typed(filters)
     conditions, errors = [], {}
     if filters.item_type not in (ALL, *events.ITEM_TYPES):
         errors['item_type'] = 'Choose All, ' + ' or '.join(events.ITEM_TYPES)
@@ -99,8 +104,17 @@ def _conditions(filters: AuditFilter) -> list:
     return conditions
 
 
+def _typed(filters: AuditFilter) -> AuditFilter:
+    """The typed filters as one-line texts within the limit, or every field's message at once."""
+    labels = {'item_type': 'Type', 'event': 'Event', 'user': 'User', 'since': 'From', 'until': 'Until',
+              'item_id': 'ID'}
+    return AuditFilter(**run_checks({
+        field: (lambda value, label=label: validate_filter_text(value, label), getattr(filters, field))
+        for field, label in labels.items()}))
+
+
 def _order(sort: str, descending: bool) -> list:
-    column = SORTS.get(sort, SORTS['date'])
+    column = sort_key(sort, SORTS)
     # Event ids follow time: the newest event of one second comes first when the newest are asked for.
     return [column.desc(), Event.id.desc()] if descending else [column.asc(), Event.id.asc()]
 

@@ -1,6 +1,7 @@
 """Settings read from the environment (SPEC section 5), checked before anything starts."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ class Settings:
     key_file: Path
     storage_secret: str | None
     secure_cookies: bool = False
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
 
     @property
     def storage_secret_file(self) -> Path:
@@ -34,7 +36,7 @@ class Settings:
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read MYSAFE_* variables; raise ConfigError naming the variable when one is unusable."""
-    env = os.environ if environ is None else environ
+    env = _Checked(os.environ if environ is None else environ)
     data_dir = Path(env.get('MYSAFE_DATA_DIR') or './data').expanduser().resolve()
     database_url = env.get('MYSAFE_DATABASE_URL') or f'sqlite:///{data_dir / "mysafe.db"}'
     if not database_url.startswith(('sqlite:///', 'postgresql://', 'postgres://')):
@@ -63,4 +65,37 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),
+        trusted_proxies=_networks(env.get('MYSAFE_TRUSTED_PROXIES') or '', 'MYSAFE_TRUSTED_PROXIES'),
     )
+
+
+def _networks(text: str, variable: str) -> tuple[str, ...]:
+    """Addresses and CIDR ranges separated by commas or spaces; ConfigError naming `variable` for a bad one."""
+    networks = []
+    for item in text.replace(',', ' ').split():
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f'{variable} must list IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16 '
+                              f'(got {item!r})') from None
+    return tuple(networks)
+
+
+class _Checked(dict):
+    """The environment, each value checked when it is read (`_checked`)."""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = super().get(name, default)
+        return _checked(name, value) if isinstance(value, str) else value
+
+
+def _checked(name: str, value: str) -> str:
+    """A MYSAFE_* value as text a path, URL or key can hold: no NUL or other control character, no
+    undecodable byte, within 4096 characters (ConfigError naming the variable)."""
+    if len(value) > 4096:
+        raise ConfigError(f'{name} must be at most 4096 characters')
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ConfigError(f'{name} must not contain control characters (such as NUL or a line break)')
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ConfigError(f'{name} must be valid UTF-8 text')
+    return value

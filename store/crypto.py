@@ -31,6 +31,7 @@ class Keyring:
         self._master = AESGCM(master_key)
         # The id names the key without revealing it, so wrapped keys say which master key made them.
         self.key_id = hmac.new(master_key, b'mysafe master key id', hashlib.sha256).hexdigest()[:16]
+        self._blinding_key = hmac.new(master_key, b'mysafe blind index', hashlib.sha256).digest()
 
     def __repr__(self) -> str:
         return f'Keyring(key_id={self.key_id!r})'
@@ -48,6 +49,12 @@ class Keyring:
 
     def decrypt(self, data_key: bytes, blob: bytes, table: str, record_id: int, field: str) -> str:
         return _open(AESGCM(data_key), blob, associated_data(table, record_id, field)).decode('utf-8')
+
+    def blind(self, text: str) -> str:
+        """A keyed hash of `text`: rows can be found by it, but it cannot be read back or guessed offline
+        (used for what people type into Username, which may be a password typed in the wrong field)."""
+        data = text.encode('utf-8', 'surrogatepass')
+        return hmac.new(self._blinding_key, data, hashlib.sha256).hexdigest()[:40]
 
     def seal_with_master(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt a small value directly with the master key (used for the key check)."""
@@ -77,7 +84,7 @@ def load_master_key(master_key_b64: str | None, key_file: Path, *, may_create: b
         raise ConfigError(f'The key file {key_file} is missing, but the database already holds encrypted data. '
                           'Restore the key file or set MYSAFE_MASTER_KEY.')
     key = AESGCM.generate_key(bit_length=256)
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # O_EXCL: never overwrite
     with os.fdopen(fd, 'w') as handle:
         handle.write(base64.b64encode(key).decode() + '\n')

@@ -1,6 +1,8 @@
 """Opening the database chosen by MYSAFE_DATABASE_URL, and checking the master key against it."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -11,7 +13,7 @@ from playhouse.pool import PooledSqliteDatabase
 from . import crypto, migrations
 from .config import Settings
 from .errors import ConfigError, DecryptionError, StartupError
-from .models import MODELS, KeyCheck, db
+from .models import MODELS, ApiSecret, ClientSecretHistory, KeyCheck, db
 
 KEY_CHECK_CONTEXT = 'mysafe:v1:key_check'
 KEY_CHECK_PLAINTEXT = b'mysafe master key check'
@@ -30,7 +32,9 @@ def open_database(url: str) -> Database:
     pool = {'max_connections': POOL_SIZE, 'timeout': POOL_WAIT, 'stale_timeout': POOL_RECYCLE}
     if url.startswith('sqlite:///'):
         path = Path(url[len('sqlite:///'):])
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():  # made here so that it is private whatever the umask (SQLite's journals follow it)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         # Pooled connections move between threads, one thread at a time.
         database = PooledSqliteDatabase(str(path), check_same_thread=False, **pool,
                                         pragmas={'journal_mode': 'wal', 'foreign_keys': 1,
@@ -58,11 +62,23 @@ def open_database(url: str) -> Database:
 
 
 def open_keyring(settings: Settings) -> crypto.Keyring:
-    """Load the master key and check it against the database before anything is written."""
+    """Load the master key and check it against the database before anything is written.
+
+    A new key is made only for a database that holds nothing encrypted: with the key check gone but
+    encrypted rows present, start-up stops rather than serve data no key here can read.
+    """
     existing = _existing_key_check()
-    master = crypto.load_master_key(settings.master_key_b64, settings.key_file, may_create=existing is None)
+    encrypted = _an_encrypted_row() if existing is None else None
+    master = crypto.load_master_key(settings.master_key_b64, settings.key_file,
+                                    may_create=existing is None and encrypted is None)
     keyring = crypto.Keyring(master)
     source = 'MYSAFE_MASTER_KEY' if settings.master_key_b64 else f'the key file {settings.key_file}'
+    if encrypted is not None:
+        try:
+            keyring.unwrap(bytes(encrypted.wrapped_data_key), ApiSecret._meta.table_name, encrypted.id)
+        except DecryptionError:
+            raise StartupError(f'The master key from {source} does not match the data in this database '
+                               f'(key id {keyring.key_id}; its key check is missing). Nothing was changed.') from None
     if existing is not None:
         try:
             keyring.open_with_master(bytes(existing.verifier), KEY_CHECK_CONTEXT)
@@ -86,6 +102,42 @@ def create_schema(keyring: crypto.Keyring) -> None:
         # a sampled one (analysis_limit) takes milliseconds at any size. PostgreSQL's autovacuum does this.
         db.execute_sql('PRAGMA analysis_limit = 1000')
         db.execute_sql('ANALYZE')
+
+
+def check_private_files(settings: Settings) -> None:
+    """Refuse a data dir, database file, key file or storage secret file that other users can open,
+    naming the chmod that fixes it; files that do not exist yet are made private when they are created."""
+    paths = [(settings.data_dir, '700')]
+    if settings.database_url.startswith('sqlite:///'):
+        database = Path(settings.database_url[len('sqlite:///'):])
+        paths += [(Path(f'{database}{suffix}'), '600') for suffix in ('', '-wal', '-shm')]
+    if not settings.master_key_b64:
+        paths.append((settings.key_file, '600'))
+    paths.append((settings.storage_secret_file, '600'))
+    for path, mode in paths:
+        try:
+            current = path.stat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise ConfigError(f'Cannot read {path}: {exc.strerror}') from None
+        if current & 0o077:
+            what = 'The data dir' if stat.S_ISDIR(current) else 'The file'
+            how = 'readable' if current & 0o044 else 'open'
+            raise ConfigError(f'{what} {path} is {how} by other users (mode {stat.S_IMODE(current):o}); '
+                              f'run: chmod {mode} {path}')
+
+
+def _an_encrypted_row() -> ApiSecret | None:
+    """An API secret with an encrypted data key, if the database holds any encrypted value at all."""
+    if not db.table_exists(ApiSecret._meta.table_name):
+        return None
+    row = ApiSecret.select().where(ApiSecret.wrapped_data_key.is_null(False)).order_by(ApiSecret.id).first()
+    if row is None and db.table_exists(ClientSecretHistory._meta.table_name) and \
+            ClientSecretHistory.select().exists():
+        raise StartupError('The key check of this database is missing and it holds encrypted history; '
+                           'MySafe will not make a new master key for it. Restore its key check or the database.')
+    return row
 
 
 def _existing_key_check() -> KeyCheck | None:

@@ -46,14 +46,18 @@ class PasswordRequired(StoreError):
         super().__init__(message)
 
 
+UNREADABLE_SECRET = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
+                     'Nothing was shown.')
+
+
 class DecryptionError(StoreError):
     """A ciphertext does not decrypt: wrong key, tampering, or a value moved to another record.
 
-    `str()` names the record for the operator's log; people are shown MESSAGE.
+    Services raise it with UNREADABLE_SECRET, the message people see; crypto's own message names the
+    table, record and field for the log.
     """
 
-    MESSAGE = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
-               'Nothing was shown.')
+    MESSAGE = UNREADABLE_SECRET
 
 
 class ValidationError(StoreError):
@@ -78,3 +82,23 @@ class DatabaseUnavailable(StoreError):
 
     def __init__(self, message: str = 'The database is not answering. Try again in a moment.') -> None:
         super().__init__(message)
+class AccessKeyRefused(StoreError):
+    """An API request's access key is missing, unknown, expired or revoked, or its owner was deactivated."""
+
+    def __init__(self, message: str = 'Invalid access key') -> None:
+        super().__init__(message)
+
+
+class AddressNotAllowed(StoreError):
+    """The access key is valid but the request comes from an address outside its Allowed IPs."""
+
+    def __init__(self, message: str = 'This access key may not be used from your address') -> None:
+        super().__init__(message)
+
+
+class AccessKeyThrottled(StoreError):
+    """Too many failed access-key authentications from one client address; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__('Too many failed attempts from your address. Try again later.')
+        self.retry_after = retry_after

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from .models import Event, User
 from .records import Actor
+from .validation import text_or_empty
 
 NEW, CHANGE, VIEW, REVEAL, COPY = 'New', 'Change', 'View', 'Reveal', 'Copy'
 SHARING, UNSHARING, DISABLING, ACTIVATION = 'Sharing', 'Unsharing', 'Disabling', 'Activation'
 LOGIN, LOGIN_FAILED, LOGOUT = 'Login', 'Login failed', 'Logout'
-API_SECRET, USER = 'API secret', 'User'
+API_SECRET, USER, ACCESS_KEY = 'API secret', 'User', 'Access key'
 ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIVATION, LOGIN, LOGIN_FAILED, LOGOUT)
-ITEM_TYPES = (API_SECRET, USER)
+ITEM_TYPES = (API_SECRET, USER, ACCESS_KEY)
 
 
 def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
@@ -17,8 +18,10 @@ def record(action: str, actor: Actor | None = None, *, user: User | None = None,
            user_agent: str = '') -> None:
     """Append one event. `user` is the acting user's row when known, `username` what was typed;
     `item_name` is the item's name at the time, `details` what was read or changed."""
+    # What the server supplies (address, browser) is stored as it can be: a NUL would stop PostgreSQL.
     Event.create(
-        user=user, username=(user.username if user else username)[:255], action=action,
-        item_type=item_type, item_id=item_id, item_name=item_name[:255], details=details[:255],
-        ip=(actor.ip if actor else ip)[:64], user_agent=(actor.user_agent if actor else user_agent)[:512],
+        user=user, username=text_or_empty(user.username if user else username)[:255], action=action,
+        item_type=item_type, item_id=item_id, item_name=text_or_empty(item_name)[:255],
+        details=text_or_empty(details)[:255], ip=text_or_empty(actor.ip if actor else ip)[:64],
+        user_agent=text_or_empty(actor.user_agent if actor else user_agent)[:512],
     )

@@ -15,7 +15,8 @@ from .errors import ValidationError
 from .models import Access, ApiSecret, User
 from .permissions import permissions_for_page, visible_to
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
-from .tabular import day_range, stream, utc_text, write_csv
+from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
+from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
@@ -40,10 +41,10 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     ValidationError (per filter field) when a filter cannot be read, e.g. an ID that is not a number.
     """
     user = acting_user(actor)
+    page, per_page = paging(page, per_page, MAX_PER_PAGE)
     query = _query(user, search, only_enabled, filters)
     counted = query.select(ApiSecret.id).limit(COUNT_CAP + 1).count()
     total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
-    page, per_page = max(1, int(page)), min(max(1, int(per_page)), MAX_PER_PAGE)
     offset = (page - 1) * per_page
     if not more and offset > total // 2 and offset < total:
         # Past the middle (the last page, say): read from the other end, so the index walk stays short.
@@ -87,8 +88,9 @@ def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter
     query = visible_to(user)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    if (search or '').strip():
-        query = query.where(text_search.any_contains(search))
+    term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']
+    if term.strip():
+        query = query.where(text_search.any_contains(term))
     if filters is not None:
         for condition in _conditions(filters):
             query = query.where(condition)
@@ -97,6 +99,9 @@ def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter
 
 def _conditions(filters: ApiSecretFilter) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
+    if not isinstance(filters, ApiSecretFilter):
+        raise ValidationError({'filters': 'The filters could not be read'})
+    filters = _typed(filters)
     conditions, errors = [], {}
     if filters.id.strip():
         if filters.id.strip().isascii() and filters.id.strip().isdigit() and len(filters.id.strip()) < 19:
@@ -130,10 +135,20 @@ def _conditions(filters: ApiSecretFilter) -> list:
     return conditions
 
 
+def _typed(filters: ApiSecretFilter) -> ApiSecretFilter:
+    """The typed filters as one-line texts within the limit, or every field's message at once."""
+    labels = {'id': 'ID', 'name': 'Name', 'url': 'URL', 'tags': 'Tags', 'shared': 'Shared', 'owner': 'Owner',
+              'last_use_from': 'Last use from', 'last_use_until': 'Last use until', 'enabled': 'Enabled'}
+    return ApiSecretFilter(**run_checks({
+        field: (lambda value, label=label: validate_filter_text(value, label), getattr(filters, field))
+        for field, label in labels.items()}))
+
+
 def _order(sort: str, descending: bool, reverse: bool = False) -> list:
-    """The ORDER BY of a sort; with `reverse`, exactly the opposite order (to read a page from the other end)."""
+    """The ORDER BY of a sort; with `reverse`, exactly the opposite order (to read a page from the other end).
+    ValidationError at 'sort' for a column the list does not sort by."""
     terms = []
-    for term in SORTS.get(sort, SORTS['name']) + [ApiSecret.id]:
+    for term in sort_key(sort, SORTS) + [ApiSecret.id]:
         # Never-used secrets (no Last use) come last both ways: `last_used_at IS NULL` first, ascending.
         expression, down = (ApiSecret.last_used_at.is_null(), False) if term is None else (term, descending)
         terms.append(expression.desc() if down != reverse else expression.asc())

@@ -4,11 +4,11 @@
 """
 from __future__ import annotations
 
-from peewee import Database
+from peewee import CharField, Database, Field
 from playhouse.migrate import SchemaMigrator, migrate
 
 from . import text_search
-from .models import ApiSecret, Event, User
+from .models import ApiSecret, ClientSecretHistory, Event, User
 
 # (table, column name, field) in the order they were introduced.
 ADDED_COLUMNS = (
@@ -18,6 +18,7 @@ ADDED_COLUMNS = (
     (User._meta.table_name, 'must_change_password', User.must_change_password),
     (User._meta.table_name, 'password_reset_by', User.password_reset_by),
     (User._meta.table_name, 'password_reset_at', User.password_reset_at),
+    (ClientSecretHistory._meta.table_name, 'unreadable', ClientSecretHistory.unreadable),
 )
 
 
@@ -43,7 +44,7 @@ def upgrade(database: Database) -> list[str]:
     added = []
     for table, column, field in ADDED_COLUMNS:
         if column not in {existing.name for existing in database.get_columns(table)}:
-            migrate(migrator.add_column(table, column, field))
+            migrate(migrator.add_column(table, column, _nullable(field)))
             added.append(f'{table}.{column}')
     existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
     for name, definition in INDEXES.items():
@@ -51,3 +52,15 @@ def upgrade(database: Database) -> list[str]:
             database.execute_sql(f'CREATE INDEX IF NOT EXISTS {name} ON {definition}')
             added.append(name)
     return added + text_search.install(database)
+
+
+def _nullable(field: Field) -> Field:
+    """The column as added to an existing table: filled with the default, but nullable in the database.
+
+    A NOT NULL column makes SQLite's migrator rebuild the whole table, and with foreign keys on, rebuilding a
+    table others refer to (user, api_secret) fails. The models never write NULL, so the rows stay the same.
+    """
+    options = {'null': True, 'default': field.default}
+    if isinstance(field, CharField):
+        options['max_length'] = field.max_length
+    return type(field)(**options)

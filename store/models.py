@@ -79,6 +79,8 @@ class ClientSecretHistory(BaseModel):
     set_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     replaced_at = DateTimeField(default=utcnow)
     replaced_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    # The value could not be decrypted when it was replaced: its ciphertext is kept exactly as it was.
+    unreadable = BooleanField(default=False)
 
 
 class Event(BaseModel):
@@ -93,6 +95,10 @@ class Event(BaseModel):
     ip = CharField(max_length=64, default='')
     user_agent = CharField(max_length=512, default='')
 
+    class Meta:
+        # Failed access-key authentications are counted per client address (store/access_keys.py).
+        indexes = ((('action', 'ip', 'at'), False),)
+
 
 class PasswordConfirmation(BaseModel):
     """When a user last confirmed their password in one session (for secrets that ask for it)."""
@@ -104,12 +110,45 @@ class PasswordConfirmation(BaseModel):
         indexes = ((('user', 'session'), True),)
 
 
+class AccessKey(BaseModel):
+    """A program's key to the API: the token itself is never stored, only its SHA-256 (see access_keys.py)."""
+    owner = ForeignKeyField(User, backref='access_keys', on_delete='CASCADE')
+    name = CharField(max_length=255)
+    token_hash = CharField(max_length=64, unique=True)  # hex SHA-256 of the whole token: the look-up key
+    allowed_ips = TextField(default='')  # networks joined by '\n'; empty: any address
+    expires_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    last_used_ip = CharField(max_length=64, default='')
+    revoked_at = DateTimeField(null=True)
+
+
+class AccessKeySecret(BaseModel):
+    """An API secret an access key may read (still only while its owner can see it)."""
+    key = ForeignKeyField(AccessKey, backref='secrets', on_delete='CASCADE')
+    secret = ForeignKeyField(ApiSecret, backref='+', on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('key', 'secret'), True),)
+
+
 class LoginTicket(BaseModel):
     """A one-time, short-lived proof of a completed log-in, redeemed over HTTP to issue a new browser id."""
     token_hash = CharField(max_length=64, unique=True)  # SHA-256 of a 256-bit random token: never the token
     user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
     generation = IntegerField()
     expires_at = DateTimeField()
+
+
+class LoginThrottle(BaseModel):
+    """Failed log-ins counted per username (blinded) or per client address, in a 15-minute window.
+
+    An attempt is counted before its password is checked and uncounted when it succeeds, under a lock
+    on these rows, so parallel attempts can never check more passwords than the limit allows.
+    """
+    key = CharField(max_length=128, unique=True)  # 'user:<keyed hash of the username>' or 'address:<ip>'
+    failures = IntegerField(default=0)
+    window_started_at = DateTimeField(default=utcnow, index=True)
 
 
 class KeyCheck(BaseModel):
@@ -119,4 +158,5 @@ class KeyCheck(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, KeyCheck)
+MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
+          AccessKey, AccessKeySecret, KeyCheck)

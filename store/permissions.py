@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import fn
 
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, NotFound, ValidationError
 from .models import Access, ApiSecret, User
 from .records import CAN_EDIT, CAN_VIEW, OWNER
 
@@ -61,20 +61,25 @@ def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVE
     return secret, permission
 
 
-def parse_id(value: object) -> int:
-    """A record id as people and URLs write it (ASCII digits), or NotFound for anything else."""
-    if isinstance(value, bool):
-        raise NotFound()
-    if isinstance(value, str):
-        if not (value.isascii() and value.isdigit()):
-            raise NotFound()
-    try:
-        number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        raise NotFound() from None
-    if not 0 < number < 2**63:
-        raise NotFound()
+def parse_id(value: object, not_found: str = 'API secret not found') -> int:
+    """A record id as people and URLs write it (ASCII digits), or NotFound(`not_found`) for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise NotFound(not_found)
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) < 20):
+        raise NotFound(not_found)
+    number = int(value)
+    if not 0 < number < 2**31:  # ids are 32-bit integers on every database we run on
+        raise NotFound(not_found)
     return number
+
+
+def parse_version(value: object) -> int:
+    """The record version an edit was made on; ValidationError at 'version' when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (
+            isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) < 20)):
+        raise ValidationError({'version': 'The form did not send which version it edits; reload and edit again'})
+    # A version beyond any the database holds matches no row: the edit is refused as a conflict.
+    return min(int(value), 2**31 - 1)
 
 
 def parse_ids(values: object) -> list[int]:

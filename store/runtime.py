@@ -11,11 +11,12 @@ from playhouse.pool import MaxConnectionsExceeded
 from . import crypto, database
 from .config import Settings
 from .errors import DatabaseUnavailable, StartupError
-from .models import db
+from .models import User, db
 
 P = ParamSpec('P')
 T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
+_set_up: list[bool] = []  # [True] once this process has seen a user: MySafe never needs setting up again
 STOP_GRACE = 10.0  # seconds stop() waits for units of work in flight (a save) before closing the pool
 
 
@@ -45,13 +46,27 @@ _units = threading.local()  # `open`: this thread is inside unit_of_work
 
 
 def start(settings: Settings) -> crypto.Keyring:
-    """Open the database, check the master key against it, create missing tables and indexes."""
+    """Check the files are private, open the database, check the master key against it, create missing tables
+    and indexes."""
+    database.check_private_files(settings)
     database.open_database(settings.database_url)
     with db.connection_context():
         keyring = database.open_keyring(settings)
         database.create_schema(keyring)
+        set_up = User.select().exists()
     _keyring[:] = [keyring]
+    if set_up:
+        mark_set_up()
     return keyring
+
+
+def known_set_up() -> bool:
+    """True once this process knows a user exists (no database read: pages decide redirects with it)."""
+    return bool(_set_up)
+
+
+def mark_set_up() -> None:
+    _set_up[:] = [True]
 
 
 def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -97,6 +112,7 @@ def stop(grace: float = STOP_GRACE) -> None:
     forget the key and close every connection of the pool. Runs at shutdown (SIGTERM) and between tests."""
     _in_flight.wait_until_none(grace)
     _keyring.clear()
+    _set_up.clear()
     if db.obj is not None:
         db.obj.close_all()
 

@@ -11,16 +11,47 @@ from typing import TextIO
 from peewee import fn
 from playhouse.postgres_ext import PostgresqlExtDatabase
 
+from .errors import ValidationError
 from .models import db
 
-FETCH_SIZE = 2000
+FETCH_SIZE = 2000  # rows a PostgreSQL server-side cursor hands over at a time
 YIELD_EVERY = 100  # rows written between two offers of the interpreter to other threads
 # A cell starting with one of these runs as a formula in spreadsheets.
-FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')  # rows a PostgreSQL server-side cursor hands over at a time
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+MAX_PAGE = 10**9  # further than any table reaches; keeps OFFSET within every database's integers
+
+
+def paging(page: object, per_page: object, max_per_page: int) -> tuple[int, int]:
+    """The page number and page size a browser asked for, clamped to 1..MAX_PAGE and 1..max_per_page.
+
+    ValidationError at 'page' / 'per_page' for anything that is not a whole number.
+    """
+    return (max(1, min(_whole_number(page, 'page', 'Page'), MAX_PAGE)),
+            max(1, min(_whole_number(per_page, 'per_page', 'Rows per page'), max_per_page)))
+
+
+def sort_key(sort: object, sorts: dict) -> object:
+    """The column a table is sorted by; ValidationError at 'sort' for a name the table does not sort by."""
+    if not isinstance(sort, str) or sort not in sorts:
+        raise ValidationError({'sort': f'Sort by one of: {", ".join(sorts)}'})
+    return sorts[sort]
+
+
+def _whole_number(value: object, field: str, label: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and len(value) <= 30:
+        digits = value.strip()
+        if digits.removeprefix('-').isascii() and digits.removeprefix('-').isdigit():
+            return int(digits)
+    raise ValidationError({field: f'{label} must be a whole number'})
 
 
 def read_day(text: str, field: str, errors: dict[str, str]) -> dt.date | None:
     """The day typed as YYYY-MM-DD, None when empty; an unreadable day adds a message for `field`."""
+    if text is not None and not isinstance(text, str):
+        errors[field] = 'Enter a date as YYYY-MM-DD'
+        return None
     text = (text or '').strip()
     if not text:
         return None

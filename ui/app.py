@@ -1,10 +1,11 @@
 """The single page of the app: one frame, and client-side routing to every screen (SPEC section 1)."""
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import context, ui
 
 from .frame import Router, Shell
-from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup
+from .pages import (access_keys, admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login,
+                    setup)
 
 
 def root() -> None:
@@ -30,13 +31,16 @@ def root() -> None:
         '/mysafe/api-secrets/new': api_secret_form.create_new,
         '/mysafe/api-secrets/{secret_id}': api_secret_details.create,
         '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
+        '/access-keys': access_keys.create,
         '/audit': audit.create,
         '/admin/users': admin_users.create,
     }, shell).classes('w-full')
 
 
 def _to_home() -> None:
-    ui.navigate.to('/mysafe')
+    # '/' is the prefix of every path: only the bare root goes home; anything else no route takes is not found
+    if not context.client.sub_pages_router.current_path.split('?')[0].strip('/'):
+        ui.navigate.to('/mysafe')
 
 
 def _unexpected(error: Exception) -> None:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from nicegui import context, helpers, ui
 from nicegui.page_arguments import PageArguments, RouteMatch
 
+from store import runtime
 from store.records import UserInfo
 
 from . import session
@@ -48,7 +49,11 @@ class Router(ui.sub_pages):
             return super()._render_page(match)
         path = self._router.current_path
         if not session.is_logged_in():  # no session at all: straight to log in, nothing to ask the store
-            self._to_login(path)
+            if runtime.known_set_up():
+                self._to_login(path)
+            else:
+                self.shell.hide()
+                ui.navigate.to(session.login_path(path, '/setup'))  # a new installation? setup checks, sends on
             return True
         builder, kwargs = match.builder, PageArguments.build_kwargs(match, self, {**self._data, 'user': None})
 
@@ -67,6 +72,13 @@ class Router(ui.sub_pages):
                 await result
 
         return super()._render_page(dataclasses.replace(match, builder=gated))
+
+    def _render_404(self) -> None:
+        if self._router.current_path.startswith(session.COMPLETE_PATH):
+            return  # served over HTTP: the browser loads it as a whole page right away
+        self.shell.hide()
+        with page('Page not found'):
+            ui.link('Go to MySafe', '/mysafe')
 
     def _to_login(self, path: str) -> None:
         self.shell.hide()
@@ -99,6 +111,7 @@ class Shell:
                 ui.tooltip('Grid Menu')
                 with ui.menu().props('aria-label="Modules"') as self.grid_menu:
                     _menu_link('MySafe', 'lock', '/mysafe')
+                    _menu_link('Access keys', 'vpn_key', '/access-keys')
                     _menu_link('Audit', 'history', '/audit')
                     self.admin_link = _menu_link('Administration', 'admin_panel_settings', '/admin/users')
             self.grid_button = grid
@@ -151,7 +164,8 @@ def _menu_link(label: str, icon: str, path: str) -> ui.menu_item:
 
 def _side_link(label: str, icon: str, path: str) -> ui.item:
     # A real link: the single-page router follows it, and it can be opened in a new tab.
-    with ui.item().props(f'clickable tag=a href={path} role=link') as item:
+    with ui.item().props('clickable tag=a role=link') as item:
+        item.props['href'] = path
         with ui.item_section().props('avatar'):
             ui.icon(icon)
         with ui.item_section():

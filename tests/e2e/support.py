@@ -77,7 +77,7 @@ class Server:
         return env
 
     def start(self) -> Server:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.log_path = self.data_dir / 'server.log'
         with open(self.log_path, 'wb') as log:
             self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.environ(),

@@ -10,10 +10,13 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
+
+from store import config, runtime
+from store.models import Event
 
 from .conftest import PASSWORD, MySafeServer, Seed, seed
 from .wire import WireClient
@@ -92,13 +95,13 @@ async def test_a_stranger_gets_not_found_and_nothing_of_the_secret(seeded, brows
 ])
 async def test_log_in_does_not_redirect_off_site(seeded, browser: WireClient, return_to: str) -> None:
     before = await log_in(browser, 'carol', f'/login?return_to={quote(return_to, safe="")}')
-    await browser.wait_for(lambda: any(event == 'open' for event, _ in browser.received[before:])
-                           or _pushed_paths(browser.received[before:]))
+    await browser.wait_for(lambda: browser.pages[-1] == '/mysafe')  # where the log-in's HTTP hop led
 
     after = browser.received[before:]
-    assert not [data for event, data in after if event == 'open']  # no full-page navigation anywhere
-    assert 'evil.com' not in json.dumps(after)
-    assert [json.loads(path) for path in _pushed_paths(after)] == ['/mysafe']
+    opened = [data['path'] for event, data in after if event == 'open']
+    assert len(opened) == 1 and opened[0].startswith('/auth/complete?ticket=')  # the hop, on this site
+    assert parse_qs(urlsplit(opened[0]).query)['next'] == ['/mysafe']
+    assert 'evil.com' not in json.dumps(after) and not any('evil.com' in page for page in browser.pages[1:])
 
 
 async def test_markup_in_a_name_reaches_the_browser_as_text(seeded, browser: WireClient) -> None:
@@ -147,7 +150,7 @@ async def test_a_reveal_leaves_no_plaintext_in_logs_sessions_or_database(server_
         assert plaintext.encode() not in path.read_bytes(), path.name
         assert PASSWORD.encode() not in path.read_bytes(), path.name
     for path in user_files:
-        assert set(json.loads(path.read_text())) <= {'user_id', 'login_at', 'seen_at'}, path.name
+        assert set(json.loads(path.read_text())) <= {'user_id', 'generation', 'login_at', 'seen_at'}, path.name
     for path in data_dir.glob('mysafe.db*'):
         assert plaintext.encode() not in path.read_bytes(), path.name
     assert (data_dir / 'storage.secret').stat().st_mode & 0o777 == 0o600
@@ -174,3 +177,45 @@ def test_a_new_data_dir_is_readable_by_the_service_account_only(server_factory, 
     assert {'mysafe.db', 'master.key', 'storage.secret', 'sessions'} <= {path.name for path in made}
     for path in made:
         assert path.stat().st_mode & 0o077 == 0, f'{path.relative_to(tmp_path)} is open to others'
+
+
+@pytest.mark.parametrize('trusted, recorded', [(None, '127.0.0.1'), ('127.0.0.1', '6.6.6.6')])
+async def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(server_factory, tmp_path: Path, trusted,
+                                                                     recorded) -> None:
+    data_dir = tmp_path / 'data'
+    seed(data_dir, {'alice': False}, {})
+    server = server_factory(data_dir, **({'MYSAFE_TRUSTED_PROXIES': trusted} if trusted else {}))
+    browser = WireClient(server.url)
+    browser.http.headers['X-Forwarded-For'] = '6.6.6.6'  # what any client can claim
+    try:
+        await log_in(browser, 'alice', '/login')
+        await browser.wait_for(lambda: browser.pages[-1] == '/mysafe')
+    finally:
+        await browser.close()
+        server.stop()
+    runtime.start(config.load_settings({'MYSAFE_DATA_DIR': str(data_dir)}))
+    try:
+        [login] = Event.select().where(Event.action == 'Login')
+        assert login.ip == recorded
+    finally:
+        runtime.stop()
+
+
+def test_pages_carry_a_content_security_policy_that_keeps_data_on_this_site(seeded) -> None:
+    server, _ = seeded
+    policy = httpx.get(server.url + '/login', timeout=10).headers['content-security-policy']
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split('; ')}
+    assert directives['default-src'] == ["'self'"]
+    assert directives['connect-src'] == ["'self'"]  # an injected script cannot send a secret anywhere else
+    assert directives['object-src'] == ["'none'"] and directives['base-uri'] == ["'none'"]
+    assert directives['form-action'] == ["'self'"] and directives['frame-ancestors'] == ["'none'"]
+
+
+@pytest.mark.parametrize('origin, accepted', [('http://evil.example', False), (None, True)])
+def test_the_socket_answers_only_its_own_origin(seeded, origin, accepted) -> None:
+    server, _ = seeded
+    origin = origin or server.url
+    response = httpx.get(f'{server.url}/_nicegui_ws/socket.io/', params={'EIO': '4', 'transport': 'polling'},
+                         headers={'Origin': origin}, timeout=10)
+    assert (response.status_code == 200) is accepted
+    assert response.headers.get('access-control-allow-origin') in ((origin,) if accepted else (None,))

@@ -32,12 +32,15 @@ class WireClient:
         self.html = ''
         self.elements: dict[str, dict] = {}
         self.received: list[tuple[str, Any]] = []  # every socket message, in order
+        self.pages: list[str] = []  # every page loaded over HTTP (the address bar), in order
+        self._following: asyncio.Task | None = None
 
     async def open(self, path: str) -> None:
         """GET `path` like a browser (keeping cookies), then connect the page's socket."""
         await self._disconnect()
-        response = await self.http.get(path)
+        response = await self.http.get(path, follow_redirects=True)
         assert response.status_code == 200, f'GET {path}: {response.status_code}'
+        self.pages.append(response.url.raw_path.decode())  # where the page came from, after any redirect
         self.html = response.text
         self.elements = _parse_elements(self.html)
         self.client_id = _CLIENT_ID.search(self.html).group(1)
@@ -115,6 +118,8 @@ class WireClient:
             for element_id, element in data.items():
                 if element_id != '_id':
                     self.elements[element_id] = element
+        if event == 'open' and not data.get('new_tab'):  # a full page load, as a browser does it
+            self._following = asyncio.create_task(self.open(data['path']))
         if event == 'run_javascript' and data.get('request_id'):
             await self.sio.emit('javascript_response', {'client_id': self.client_id, 'request_id': data['request_id'],
                                                         'result': self.javascript_result})

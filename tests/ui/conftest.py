@@ -6,6 +6,7 @@ the store). Users made here share one real Argon2id hash of PASSWORD, to stay fa
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qs, unquote, urlsplit
 import secrets
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -48,11 +49,11 @@ async def settle(data_dir: Path, user: User) -> AsyncIterator[None]:
 
 @pytest.fixture(autouse=True)
 def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`should_see` waits up to 3 s by default: pages ask the store in worker threads, so a page and each
+    """`should_see` waits up to 6 s by default: pages ask the store in worker threads, so a page and each
     redirect it makes take a few event-loop turns (NiceGUI's default is 3 tries, 0.1 s apart)."""
     original = User.should_see
 
-    async def should_see(self, *args, retries: int = SLOW, **kwargs):
+    async def should_see(self, *args, retries: int = 2 * SLOW, **kwargs):
         return await original(self, *args, retries=retries, **kwargs)
 
     monkeypatch.setattr(User, 'should_see', should_see)
@@ -61,6 +62,9 @@ def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
     async def open_page(self, *args, **kwargs):
         """Like a browser's load: done once the page (built in the background, it awaits the store) is built."""
         result = await original_open(self, *args, **kwargs)
+        path = args[0] if args else kwargs.get('path', '')
+        if path.startswith('/auth/complete'):  # the browser's address bar shows where the redirect led
+            self.back_history[-1] = unquote(parse_qs(urlsplit(path).query).get('next', ['/mysafe'])[0])
         await page_built(self)
         return result
 

@@ -73,14 +73,17 @@ async def answer_confirmation(user: User, question: str, answer: str) -> None:
     await until(lambda: confirmation.is_deleted)
 
 
-async def switch_user(user: User, username: str, password: str = PASSWORD) -> None:
-    """Log out through the user menu, then log in as `username` on the log-in page it leads to."""
+async def switch_user(user: User, username: str, password: str = PASSWORD, *, lands_on: str | None = '/mysafe'
+                      ) -> None:
+    """Log out through the user menu, then log in as `username` on the log-in page it leads to (and wait to
+    land on `lands_on`, unless None)."""
     menu_item(user, 'Log out').click()
     await until(lambda: user.back_history[-1] == '/login')
     await user.should_see('Log in to MySafe', retries=SLOW)
     fill(user, Username=username, Password=password)
     user.find(kind=ui.button, content='Log in').click()
-    await until(lambda: user.back_history[-1] == '/mysafe')
+    if lands_on:
+        await until(lambda: user.back_history[-1] == lands_on)
 
 
 async def log_in(user: User, username: str, password: str = PASSWORD, *, path: str = '/login') -> None:

@@ -135,6 +135,18 @@ async def test_reset_password_lets_the_user_log_in_with_the_new_one(user: User, 
     with pytest.raises(NotAuthenticated):
         accounts.authenticate('alice', PASSWORD)
 
+    await switch_user(user, 'alice', NEW_PASSWORD, lands_on=None)
+    await user.should_see('Choose a new password')  # no session until she does
+    await user.should_see('Your password was reset by root at ')
+    assert user.back_history[-1] == '/login'
+    fill(user, **{'New password': NEW_PASSWORD, 'Confirm new password': NEW_PASSWORD})
+    press(user, 'Set password')
+    await user.should_see('Choose a password other than the one that was reset')
+    fill(user, **{'New password': 'her very own passphrase', 'Confirm new password': 'her very own passphrase'})
+    press(user, 'Set password')
+    await user.should_see('Your safe is empty.')
+    assert accounts.authenticate('alice', 'her very own passphrase').must_change_password is False
+
 
 async def test_a_non_administrator_cannot_manage_users_nor_see_the_menu_entry(user: User, make_user) -> None:
     make_user('root', is_admin=True)

@@ -88,3 +88,20 @@ async def test_a_duplicate_identifier_is_refused_at_the_field(user: User, make_u
     assert not field(user, 'Name *').error
     assert _count(alice) == 1
     assert 'API secret saved' not in user.notify.messages
+
+
+async def test_a_lone_surrogate_an_invisible_character_and_a_huge_name_get_their_field_messages(
+        user: User, make_user) -> None:
+    alice = make_user('alice')
+    await log_in(user, 'alice', path=NEW)
+    await user.should_see('Add API secret', retries=SLOW)
+    fill(user, **{'Name *': 'x' * 300_000, 'URL *': 'https://api.stripe.com', 'Client ID *': 'ca_1',
+                  'Client secret': 'sk_\ud800', 'Identifier': 'stripe\u200b-prod'})
+    _save(user)
+    await until(lambda: field(user, 'Name *').error)
+    assert field(user, 'Name *').error == 'Name must be at most 255 characters'
+    assert field(user, 'Client secret').error == \
+        'Client secret contains a character that cannot be stored (a lone surrogate)'
+    assert field(user, 'Identifier').error.startswith('Identifier must not contain invisible or text-direction')
+    assert _count(alice) == 0
+    assert 'API secret saved' not in user.notify.messages

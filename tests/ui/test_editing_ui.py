@@ -7,6 +7,7 @@ import re
 from nicegui.testing import User
 
 from store import api_secrets, sharing
+from store.models import ApiSecret
 from store.records import Actor, ApiSecretInput
 
 from .helpers import SLOW, field, fill, log_in, page_holds, press, until
@@ -124,3 +125,19 @@ async def test_a_concurrent_change_is_refused_naming_who_made_it_and_nothing_is_
     assert (stored.name, stored.url, stored.client_id, stored.identifier, stored.method, stored.notes,
             stored.updated_by) == ('Stripe by Bob', 'https://bob.example.com', 'ca_bob', '', 'GET', '', 'Bob Baker')
     assert api_secrets.reveal_client_secret(Actor(alice.id), secret_id) == 'sk_bob'
+
+
+async def test_an_undecryptable_client_secret_can_be_replaced_and_is_shown_as_unreadable(
+        user: User, make_user, add_secret) -> None:
+    alice = make_user('alice')
+    secret_id = add_secret(alice, name='Stripe', client_secret='sk_old_value')
+    blob = bytearray(ApiSecret.get_by_id(secret_id).client_secret)
+    blob[len(blob) // 2] ^= 0x01  # the stored ciphertext altered
+    ApiSecret.update(client_secret=bytes(blob)).where(ApiSecret.id == secret_id).execute()
+    await _open_edit(user, 'alice', secret_id)
+
+    fill(user, **{'Client secret': 'sk_new_value'})
+    press(user, 'Save')
+    await user.should_see('API secret updated', retries=SLOW)
+    await user.should_see('This value cannot be decrypted: it can be neither shown nor restored.', retries=SLOW)
+    assert api_secrets.reveal_client_secret(Actor(alice.id), secret_id) == 'sk_new_value'

@@ -101,3 +101,12 @@ async def test_a_deactivated_user_loses_the_open_session(user: User, make_user) 
     go(user, '/mysafe/api-secrets')
     await user.should_see('Log in to MySafe', retries=SLOW)
     await user.should_not_see('Add API secret')
+
+
+async def test_a_username_no_account_can_have_gets_its_message_and_no_error_page(user: User, make_user) -> None:
+    make_user('alice')
+    await log_in(user, 'ali\x00ce', PASSWORD)
+    await user.should_see('Username must not contain NUL characters', retries=SLOW)
+    await log_in(user, 'alice', 'pass\ud800word')
+    await user.should_see('Password contains a character that cannot be stored (a lone surrogate)', retries=SLOW)
+    await user.should_not_see('Your safe is empty.')

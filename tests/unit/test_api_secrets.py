@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from store import api_secrets
-from store.errors import NotFound, SecretDisabled
+from store.errors import NotFound, SecretDisabled, ValidationError
 from store.models import ApiSecret, utcnow
 from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry
 from tests.unit.helpers import events_for, label
@@ -104,7 +104,7 @@ def test_each_copy_appends_a_copy_event_naming_the_field(started_store, make_act
     assert [label(event) for event in events_for(secret_id, 'Copy')] == [
         'Stripe · Client secret', 'Stripe · Client ID']
     assert api_secrets.get_api_secret(alice, secret_id).last_used_at is not None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         api_secrets.record_copy(alice, secret_id, 'password_hash')
 
 

@@ -24,3 +24,16 @@ def test_secure_cookies_reads_true_and_false(tmp_path, text, expected):
 def test_a_secure_cookies_value_that_is_not_a_boolean_is_refused_by_name(tmp_path):
     with pytest.raises(ConfigError, match='MYSAFE_SECURE_COOKIES'):
         config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_SECURE_COOKIES': 'maybe'})
+
+
+def test_trusted_proxies_are_none_by_default_and_read_as_networks(tmp_path):
+    assert config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path)}).trusted_proxies == ()
+    settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path),
+                                     'MYSAFE_TRUSTED_PROXIES': '10.0.0.5, 10.1.0.0/16 ::1'})
+    assert settings.trusted_proxies == ('10.0.0.5/32', '10.1.0.0/16', '::1/128')
+
+
+@pytest.mark.parametrize('text', ['proxy.example', '10.0.0.300', '10.0.0.0/33'])
+def test_a_trusted_proxy_that_is_no_address_stops_start_up_naming_the_variable(tmp_path, text):
+    with pytest.raises(ConfigError, match='MYSAFE_TRUSTED_PROXIES'):
+        config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_TRUSTED_PROXIES': text})

@@ -84,9 +84,9 @@ def test_a_tampered_ciphertext_fails_loudly_and_is_not_counted_as_a_use(started_
     blob = bytearray(ApiSecret.get_by_id(secret_id).client_secret)
     blob[len(blob) // 2] ^= 0x01
     ApiSecret.update(client_secret=bytes(blob)).where(ApiSecret.id == secret_id).execute()
-    with pytest.raises(DecryptionError, match='tampered'):
+    with pytest.raises(DecryptionError, match='cannot be decrypted'):
         api_secrets.reveal_client_secret(alice, secret_id)
-    assert events_for(secret_id, 'Reveal') == []
+    assert [event.details for event in events_for(secret_id, 'Reveal')] == ['Client secret: cannot be decrypted']
     assert ApiSecret.get_by_id(secret_id).last_used_at is None
 
 

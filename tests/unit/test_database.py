@@ -97,3 +97,18 @@ def test_an_unreachable_postgresql_is_a_config_error_without_the_password():
 def test_an_unusable_port_is_a_config_error_naming_the_variable(variable, value):
     with pytest.raises(ConfigError, match=variable):
         config.load_settings({variable: value})
+
+
+def test_a_database_from_before_the_added_columns_is_upgraded_with_its_data(started_store, make_actor, add_secret):
+    """Regression: adding a NOT NULL column made SQLite rebuild `user`, which `api_secret` refers to, and start-up
+    failed with 'FOREIGN KEY constraint failed' on a database that held any API secret."""
+    from store import migrations, sharing
+    alice, bob = make_actor('alice'), make_actor('bob')
+    secret_id = add_secret(alice, name='Kept', client_secret='sk_kept')
+    sharing.share(alice, [secret_id], {bob.user_id: False})
+    for table, column, _ in migrations.ADDED_COLUMNS:  # the database as an older MySafe left it
+        db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    keyring = started_store.start()
+    assert keyring is not None
+    assert api_secrets.reveal_client_secret(bob, secret_id) == 'sk_kept'
+    assert api_secrets.get_api_secret(alice, secret_id).name == 'Kept'

@@ -72,7 +72,7 @@ def test_absolute_http_and_https_urls_are_accepted(url):
     ('https://api.example.com:99999', 'Enter an absolute http or https URL'),
     ('https://api.example.com/a b', 'URL must not contain spaces'),
     ('https://api.example.com/\tb', 'URL must not contain spaces'),
-    ('https://api.example.com/\x00', 'URL must not contain spaces'),
+    ('https://api.example.com/\x00', 'URL must not contain NUL characters'),
 ])
 def test_other_urls_are_refused(url, message):
     assert _errors(url=url)['url'].startswith(message)
@@ -82,7 +82,7 @@ def test_single_line_fields_refuse_control_characters():
     errors = _errors(name='a\nb', client_id='id\r\nmore', identifier='x\x07')
     assert errors == {'name': 'Name must be a single line of text',
                       'client_id': 'Client ID must be a single line of text',
-                      'identifier': 'Identifier must be a single line of text'}
+                      'identifier': 'Identifier must not contain control characters'}
 
 
 def test_a_pasted_trailing_newline_is_trimmed():

@@ -103,6 +103,10 @@ def _history(details: ApiSecretDetails, entries: list[HistoryEntry], refresh) ->
                 with ui.item_section():
                     ui.label(f'Replaced {when(entry.replaced_at)} by {entry.replaced_by or "—"}')
                     ui.label(f'Set {when(entry.set_at)} by {entry.set_by or "—"}').classes('text-caption text-grey-9')
+                    if entry.unreadable:
+                        ui.label('This value cannot be decrypted: it can be neither shown nor restored.') \
+                            .classes('text-caption text-negative')
+                        continue
                 with ui.item_section().props('side'):
                     which = f'the value replaced {when(entry.replaced_at)}'
                     with ui.row().classes('gap-1'):

@@ -5,7 +5,8 @@ from nicegui import ui
 
 from store import api_secrets
 from store.errors import NotFound
-from store.records import LIMITS, METHODS, ApiSecretDetails, ApiSecretInput, UserInfo
+from store.records import METHODS, ApiSecretDetails, ApiSecretInput, UserInfo
+from store.validation import LIMITS
 
 from ..components.display import when
 from ..components.store_call import FAILED, call
@@ -77,8 +78,10 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
         'notes': ui.textarea('Notes', value=details.notes if details else '').classes('w-full'),
     }
     fields['client_secret'].props['hint'] = secret_hint
-    for name, limit in LIMITS.items():  # the browser stops at the limit, long before the socket's own
-        fields[name].props.update({'maxlength': limit, 'counter': True})
+    for name, limit in LIMITS.items():
+        # One past the limit: a longer paste is refused with the store's message, never cut silently, and a
+        # megabyte never reaches the socket (whose message size limit would drop the connection).
+        fields[name].props['maxlength'] = limit + 1
     if details is None or details.is_owner:  # only the owner decides whether revealing asks for a password
         fields['ask_password'] = ui.checkbox('Ask for my password before revealing',
                                              value=details.ask_password if details else False)

@@ -3,35 +3,70 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from store import accounts
+from store import accounts, runtime
+from store.records import UserInfo
+from store.validation import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 from .. import session
+from ..components.display import when
 from ..components.forms import centered_card
 from ..components.store_call import FAILED, call_anonymous
 
 
 async def create(return_to: str = '') -> None:
-    if await call_anonymous(accounts.needs_setup) is True:
+    if not runtime.known_set_up() and await call_anonymous(accounts.needs_setup) is True:
         ui.navigate.to('/setup')
         return
     target = session.safe_return_path(return_to)
     if await session.logged_in_user() is not None:
         ui.navigate.to(target)
         return
-    with centered_card('Log in to MySafe'):
+    with centered_card('Log in to MySafe') as card:
         username = ui.input('Username').props('autocomplete=username autofocus').classes('w-full')
         password = ui.input('Password', password=True).props('autocomplete=current-password').classes('w-full')
+        # One past the longest username and password: longer pastes get the store's message, not a dropped socket.
+        username.props['maxlength'], password.props['maxlength'] = MAX_USERNAME_LENGTH + 1, MAX_PASSWORD_LENGTH + 1
         message = ui.label('').classes('text-negative').props('role=alert')
 
         async def submit() -> None:
             message.text = ''
-            user = await call_anonymous(accounts.authenticate, username.value, password.value,
+            typed, password.value = password.value, ''  # emptied first: a new value clears the field's message
+            user = await call_anonymous(accounts.authenticate, username.value, typed,
                                         ip=session.client_ip(), user_agent=session.user_agent(),
                                         fields={'username': username, 'password': password}, message=message)
-            password.value = ''
-            if user is not FAILED:
-                session.start(user)
-                ui.navigate.to(target)
+            if user is FAILED:
+                return
+            if user.must_change_password:
+                card.clear()
+                with card:
+                    _choose_new_password(user, username.value, typed, target)
+                return
+            await session.begin(user, target)
 
         password.on('keydown.enter', submit)
         ui.button('Log in', on_click=submit).classes('w-full q-mt-md')
+
+
+def _choose_new_password(user: UserInfo, username: str, reset_password: str, target: str) -> None:
+    """An administrator reset the password: say who and when, and have the user choose their own."""
+    ui.label('Choose a new password').classes('text-h5').props('role=heading aria-level=1')
+    ui.label(f'Your password was reset by {user.password_reset_by or "an administrator"} '
+             f'at {when(user.password_reset_at)}. Choose a new password to go on.')
+    fields = {'new_password': ui.input('New password', password=True, password_toggle_button=True),
+              'confirmation': ui.input('Confirm new password', password=True)}
+    for field in fields.values():
+        field.classes('w-full').props('autocomplete=new-password')
+        field.props['maxlength'] = MAX_PASSWORD_LENGTH + 1
+    message = ui.label('').classes('text-negative').props('role=alert')
+
+    async def save() -> None:
+        message.text = ''
+        chosen = await call_anonymous(accounts.choose_new_password, username, reset_password,
+                                      fields['new_password'].value, fields['confirmation'].value,
+                                      ip=session.client_ip(), user_agent=session.user_agent(), fields=fields,
+                                      message=message)
+        if chosen is not FAILED:
+            await session.begin(chosen, target)
+
+    fields['confirmation'].on('keydown.enter', save)
+    ui.button('Set password', on_click=save).classes('w-full q-mt-md')

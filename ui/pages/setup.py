@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from store import accounts
+from store import accounts, runtime
 
 from .. import session
 from ..components.forms import centered_card
 from ..components.store_call import FAILED, call_anonymous
 
 
-async def create() -> None:
-    if await call_anonymous(accounts.needs_setup) is not True:
-        ui.navigate.to('/login')
+async def create(return_to: str = '') -> None:
+    if runtime.known_set_up() or await call_anonymous(accounts.needs_setup) is not True:
+        ui.navigate.to(session.login_path(session.safe_return_path(return_to)))
         return
     with centered_card('Welcome to MySafe'):
         ui.label('Create the first administrator. You will use this account to log in.')
@@ -33,9 +33,8 @@ async def create() -> None:
                     ui.notify(message.text, type='warning')
                     ui.navigate.to('/login')
                 return
-            session.start(user)
             ui.notify('Administrator created', type='positive')
-            ui.navigate.to('/mysafe')
+            await session.begin(user, '/mysafe')
 
         confirmation.on('keydown.enter', submit)
         ui.button('Create administrator', on_click=submit).classes('w-full q-mt-md')
