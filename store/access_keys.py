@@ -20,6 +20,7 @@ from .listing import list_api_secrets
 from .models import AccessKey, AccessKeySecret, ApiSecret, Event, User, db, utcnow
 from .permissions import find_secret, visible_to
 from .records import AccessKeyInfo, AccessKeyInput, Actor, CreatedAccessKey, NamedSecret
+from .tabular import paging
 from .validation import validate_name
 
 TOKEN_PREFIX = 'mysafe_'  # recognisable, so secret scanners can find a leaked key
@@ -91,7 +92,7 @@ def revoke_access_key(actor: Actor, key_id: object) -> None:
 
 def secret_choices(actor: Actor, search: str = '', limit: int = 20) -> list[NamedSecret]:
     """The API secrets the actor can see whose name matches `search` (the dialog searches as people type)."""
-    found = list_api_secrets(actor, search=str(search or '')[:255], per_page=max(1, min(int(limit), 100)))
+    found = list_api_secrets(actor, search=search or '', per_page=paging(1, limit, 100)[1])
     return [NamedSecret(item.id, item.name) for item in found.items]
 
 
@@ -141,6 +142,8 @@ def touch(key: AccessKey, client_ip: str) -> None:
 
 def clean_access_key(user: User, data: AccessKeyInput) -> dict:
     """The key's fields as stored, or ValidationError with a message per field."""
+    if not isinstance(data, AccessKeyInput):
+        raise ValidationError({'name': 'Fill in the New access key form'})
     cleaned, errors = {}, {}
     for field, check in (('name', validate_name), ('expires', _expiry), ('allowed_ips', _networks),
                          ('secret_ids', lambda value: _secret_ids(user, value))):

@@ -14,6 +14,7 @@ from .listing import tags_of
 from .models import AccessKey, AccessKeySecret, ApiSecret, User, db
 from .permissions import find_secret, parse_id, visible_to
 from .records import Actor, ApiItem, Page
+from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
 ASKS_PASSWORD = 'This API secret asks for a password before revealing: a program cannot confirm one'
@@ -22,8 +23,13 @@ ASKS_PASSWORD = 'This API secret asks for a password before revealing: a program
 def list_secrets(token: str | None, client_ip: str, user_agent: str = '', *, identifier: str | None = None,
                  page: int = 1, per_page: int = 30) -> Page:
     """One page (by ID) of the key's secrets its owner can see, optionally those with this Identifier."""
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    numbers = (page, per_page)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers) or page < 1 \
+            or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationError({'page': f'page must be at least 1 and per_page from 1 to {MAX_PER_PAGE}'})
+    if identifier is not None:
+        identifier = run_checks({'identifier': (lambda value: validate_filter_text(value, 'identifier'),
+                                                identifier)})['identifier']
     key, owner = authenticate_key(token, client_ip, user_agent)
     query = visible_to(owner).where(ApiSecret.id.in_(_chosen(key)))
     if identifier is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import PASSWORD, Seeded, SeededSecret, Server, free_port, protected_information, seed, seed_users
+from tests.e2e.support import PASSWORD, Seeded, SeededSecret, Server, protected_information, seed, seed_users
 
 OWNER_NAME = 'Owner x" :title="window.__pwned = 1" d="'
 PEOPLE = {  # username: display name
@@ -45,7 +45,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seeded]:
 
 @pytest.fixture(scope='module')
 def server(seeded: tuple[Path, Seeded]) -> Iterator[Server]:
-    running = Server(seeded[0], free_port())
+    running = Server(seeded[0])
     try:
         yield running.start()
     finally:

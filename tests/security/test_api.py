@@ -16,7 +16,7 @@ from store import access_keys, api_secrets, config, runtime, sharing
 from store.models import AccessKey, Event, utcnow
 from store.records import AccessKeyInput, Actor
 
-from .conftest import ROOT, MySafeServer, Seed, seed
+from .conftest import ROOT, MySafeServer, Seed, seed, start_server
 
 
 @dataclass
@@ -58,7 +58,7 @@ def start_api(base: Path) -> Api:
         access_keys.revoke_access_key(alice, AccessKey.get(AccessKey.name == 'revoked').id)
     finally:
         runtime.stop()
-    return Api(MySafeServer(base / 'data', base), data, keys)
+    return Api(start_server(base / 'data', base), data, keys)
 
 
 @pytest.fixture(scope='module')

@@ -18,7 +18,7 @@ import pytest
 from store import config, runtime
 from store.models import Event
 
-from .conftest import PASSWORD, MySafeServer, Seed, seed
+from .conftest import PASSWORD, MySafeServer, Seed, seed, start_server
 from .wire import WireClient
 
 XSS = '<img src=x onerror=alert(1)>'
@@ -31,7 +31,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MySafeSer
     base = tmp_path_factory.mktemp('http')
     data = seed(base / 'data', {'alice': False, 'bob': False, 'carol': False},
                 {'alice': [{'name': 'Alice payments'}, {'name': XSS}, {'name': SCRIPT_BREAKOUT}]})
-    server = MySafeServer(base / 'data', base, MYSAFE_STORAGE_SECRET='s' * 48)
+    server = start_server(base / 'data', base, MYSAFE_STORAGE_SECRET='s' * 48)
     try:
         yield server, data
     finally:
