@@ -94,6 +94,7 @@ def create_schema(keyring: crypto.Keyring) -> None:
     with db.atomic():
         db.create_tables(MODELS, safe=True)
         migrations.upgrade(db.obj)
+        migrations.add_indexes(db.obj)
         if not KeyCheck.select().exists():
             KeyCheck.create(key_id=keyring.key_id,
                             verifier=keyring.seal_with_master(KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT))

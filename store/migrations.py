@@ -39,7 +39,7 @@ INDEXES = {
 
 
 def upgrade(database: Database) -> list[str]:
-    """Add every missing column and index; returns what was added (table.column, index name)."""
+    """Add every missing column; returns what was added (table.column)."""
     migrator = SchemaMigrator.from_database(database)
     added = []
     for table, column, field in ADDED_COLUMNS:
@@ -50,7 +50,13 @@ def upgrade(database: Database) -> list[str]:
                 database.execute_sql(f'UPDATE "{table}" SET "{column}" = {database.param} WHERE "{column}" IS NULL',
                                      (field.db_value(default),))
             added.append(f'{table}.{column}')
+    return added
+
+
+def add_indexes(database: Database) -> list[str]:
+    """Create every missing index of INDEXES and the text look-ups (text_search); returns what was created."""
     existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
+    added = []
     for name, definition in INDEXES.items():
         if name not in existing:
             database.execute_sql(f'CREATE INDEX IF NOT EXISTS {name} ON {definition}')

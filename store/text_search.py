@@ -13,18 +13,19 @@ from .models import ApiSecret, db
 TABLE = 'api_secret_text'
 COLUMNS = ('name', 'url', 'tags')
 SQLITE_SCHEMA = (
-    (f"CREATE VIRTUAL TABLE {TABLE} USING fts5(name, url, tags, content='api_secret', content_rowid='id', "
-     "tokenize='trigram')"),
-    (f'CREATE TRIGGER {TABLE}_insert AFTER INSERT ON api_secret BEGIN '
+    (f'CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(name, url, tags, '
+     "content='api_secret', content_rowid='id', tokenize='trigram')"),
+    (f'CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON api_secret BEGIN '
      f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END'),
-    (f'CREATE TRIGGER {TABLE}_delete AFTER DELETE ON api_secret BEGIN '
+    (f'CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON api_secret BEGIN '
      f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
      'END'),
-    (f'CREATE TRIGGER {TABLE}_update AFTER UPDATE OF name, url, tags ON api_secret BEGIN '
+    (f'CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF name, url, tags ON api_secret BEGIN '
      f"INSERT INTO {TABLE}({TABLE}, rowid, name, url, tags) VALUES ('delete', old.id, old.name, old.url, old.tags); "
      f'INSERT INTO {TABLE}(rowid, name, url, tags) VALUES (new.id, new.name, new.url, new.tags); END'),
     f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')",
 )
+TRIGGERS = (f'{TABLE}_insert', f'{TABLE}_delete', f'{TABLE}_update')
 MIN_INDEXED = 3  # trigrams: a shorter term is looked for row by row
 
 
@@ -45,9 +46,12 @@ def any_contains(term: str):
 def install(database: Database) -> list[str]:
     """Create what serves these look-ups when missing (idempotent); returns what was created."""
     if isinstance(database, SqliteDatabase):
-        if TABLE in database.get_tables():
+        # Rebuilding api_secret (SQLite's way to change a column) drops its triggers: check them too.
+        present = {row[0] for row in database.execute_sql(
+            'SELECT name FROM sqlite_master WHERE name IN (?, ?, ?, ?)', (TABLE, *TRIGGERS))}
+        if present == {TABLE, *TRIGGERS}:
             return []
-        for statement in SQLITE_SCHEMA:
+        for statement in SQLITE_SCHEMA:  # what is missing, then the look-up table rebuilt from api_secret
             database.execute_sql(statement)
         return [TABLE]
     if not isinstance(database, PostgresqlDatabase):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import io
 import pkgutil
 from collections.abc import Callable
 
@@ -73,6 +74,10 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     audit.list_events: lambda w: {'actor': w.root, 'page': 1, 'per_page': 30, 'sort': 'date', 'descending': True,
                                   'filters': AuditFilter()},
     audit.export_events_csv: lambda w: {'actor': w.root, 'sort': 'date', 'descending': True, 'filters': AuditFilter()},
+    audit.write_events_csv: lambda w: {'actor': w.root, 'out': io.StringIO(), 'sort': 'date', 'descending': True,
+                                       'filters': AuditFilter()},
+    listing.write_api_secrets_csv: lambda w: {'actor': w.alice, 'out': io.StringIO(), 'sort': 'name',
+                                              'descending': False, 'filters': ApiSecretFilter()},
     history.list_history: lambda w: {'actor': w.alice, 'secret_id': w.secret_id},
     history.reveal_history_value: lambda w: {'actor': w.alice, 'secret_id': w.secret_id, 'history_id': w.history_id},
     history.restore_history_value: lambda w: {'actor': w.alice, 'secret_id': w.secret_id,
@@ -98,8 +103,8 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
 }
 # Arguments holding a record of typed fields: each field gets the bad values too.
 RECORDS = {'data': ApiSecretInput, 'filters': None}
-# The session's Actor and the client's address are the server's own, never sent by a browser or a program.
-NOT_FROM_OUTSIDE = {'actor', 'client_ip'}
+# The session's Actor and the client's address are the server's own, never sent by a browser or a program;
+NOT_FROM_OUTSIDE = {'actor', 'client_ip', 'out'}  # and the file an export writes into
 
 
 @pytest.fixture
