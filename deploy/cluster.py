@@ -75,7 +75,7 @@ class Cluster:
     def start(self) -> Cluster:
         if not os.access(NGINX, os.X_OK):
             raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
-        self.base_dir.mkdir(parents=True, exist_ok=True)
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         create_database(self.database)
         self._shared_secrets()
         for instance in self.instances:
@@ -98,7 +98,8 @@ class Cluster:
 
     def start_instance(self, number: int) -> Instance:
         instance = self.instances[number - 1]
-        instance.data_dir.mkdir(parents=True, exist_ok=True)
+        instance.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        instance.data_dir.chmod(0o700)  # MySafe refuses a data dir others can read
         with open(instance.data_dir / 'server.log', 'ab') as log:
             instance.process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.environ(instance),
                                                 stdout=log, stderr=subprocess.STDOUT)

@@ -107,10 +107,11 @@ def keyring() -> crypto.Keyring:
     return _keyring[0]
 
 
-def stop(grace: float = STOP_GRACE) -> None:
-    """Let the units of work in flight finish (a save under way is committed; at most `grace` seconds), then
+def stop() -> None:
+    """Let the units of work in flight finish (a save under way is committed; at most STOP_GRACE seconds), then
     forget the key and close every connection of the pool. Runs at shutdown (SIGTERM) and between tests."""
-    _in_flight.wait_until_none(grace)
+    # No parameters: NiceGUI hands its app to a shutdown handler that takes one.
+    _in_flight.wait_until_none(STOP_GRACE)
     _keyring.clear()
     _set_up.clear()
     if db.obj is not None:

@@ -102,7 +102,9 @@ def _instance_named(cluster: Cluster, response: Response) -> Instance:
 def _seed_user(cluster: Cluster, username: str) -> None:
     from store import config, runtime
     env = cluster.environ(cluster.instances[0])
-    env['MYSAFE_DATA_DIR'] = str(cluster.base_dir / 'seed')
+    seed_dir = cluster.base_dir / 'seed'
+    seed_dir.mkdir(mode=0o700)
+    env['MYSAFE_DATA_DIR'] = str(seed_dir)
     runtime.stop()
     runtime.start(config.load_settings({k: v for k, v in env.items() if k.startswith('MYSAFE_')}))
     try:
