@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from deploy.cluster import NGINX, POSTGRES, Cluster, Instance
-from tests.e2e.support import VIEWPORT, free_port, notice, open_and_log_in, table_row
+from tests.e2e.support import VIEWPORT, notice, open_and_log_in, table_row
+from tests.harness import free_port
 from tests.seeding import create_user
 
 FAIL_TIMEOUT = 2  # seconds nginx keeps a failed instance out before trying it again
