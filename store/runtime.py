@@ -5,12 +5,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import crypto, database
-from .config import Settings
+from .config import DEFAULT_CLIPBOARD_SECONDS, DEFAULT_REVEAL_SECONDS, Settings
 from .errors import StartupError
 from .models import User, db
 
 T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
+_settings: list[Settings] = []
 _set_up: list[bool] = []  # [True] once this process has seen a user: MySafe never needs setting up again
 
 
@@ -21,6 +22,7 @@ def start(settings: Settings) -> crypto.Keyring:
     keyring = database.open_keyring(settings)
     database.create_schema(keyring)
     _keyring[:] = [keyring]
+    _settings[:] = [settings]
     if User.select().exists():
         mark_set_up()
     return keyring
@@ -33,6 +35,14 @@ def known_set_up() -> bool:
 
 def mark_set_up() -> None:
     _set_up[:] = [True]
+
+
+def guard_seconds() -> tuple[int, int]:
+    """How long a revealed value stays on screen, and a copied one on the clipboard (MYSAFE_REVEAL_SECONDS,
+    MYSAFE_CLIPBOARD_SECONDS); the defaults before start-up."""
+    if not _settings:
+        return DEFAULT_REVEAL_SECONDS, DEFAULT_CLIPBOARD_SECONDS
+    return _settings[0].reveal_seconds, _settings[0].clipboard_seconds
 
 
 def keyring() -> crypto.Keyring:
@@ -52,6 +62,7 @@ def unit_of_work(service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def stop() -> None:
     _keyring.clear()
+    _settings.clear()
     _set_up.clear()
     if db.obj is not None and not db.is_closed():
         db.close()

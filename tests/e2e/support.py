@@ -65,6 +65,7 @@ class Server:
     port: int
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    settings: dict[str, str] = field(default_factory=dict)  # more MYSAFE_* variables, e.g. MYSAFE_REVEAL_SECONDS
 
     @property
     def url(self) -> str:
@@ -74,6 +75,7 @@ class Server:
         env = {name: value for name, value in os.environ.items()
                if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
         env.update(MYSAFE_DATA_DIR=str(self.data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(self.port))
+        env.update(self.settings)
         return env
 
     def start(self) -> Server:
