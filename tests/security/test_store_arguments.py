@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 import store
-from store import accounts, admin, api_secrets, audit, config, history, listing, sharing
+from store import accounts, admin, api_secrets, audit, config, history, listing, sharing, two_factor
 from store.errors import StoreError, ValidationError
 from store.models import ClientSecretHistory, db
 from store.records import ApiSecretFilter, ApiSecretInput, AuditFilter
@@ -80,6 +80,13 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     sharing.share: lambda w: {'actor': w.alice, 'secret_ids': [w.secret_id], 'grants': {w.bob.user_id: False}},
     sharing.set_access: lambda w: {'actor': w.alice, 'secret_id': w.secret_id, 'grants': {w.bob.user_id: False}},
     sharing.remove_access: lambda w: {'actor': w.alice, 'secret_id': w.secret_id, 'user_id': 10**6},
+    two_factor.status: lambda w: {'actor': w.alice},
+    two_factor.begin_setup: lambda w: {'actor': w.alice},
+    two_factor.enable: lambda w: {'actor': w.alice, 'code': '123456'},
+    two_factor.disable: lambda w: {'actor': w.alice, 'code': '123456'},
+    two_factor.reset: lambda w: {'actor': w.root, 'user_id': w.bob.user_id},
+    two_factor.complete_login: lambda w: {'user': accounts.authenticate('alice', PASSWORD), 'code': 'abcd-efgh',
+                                          'ip': '192.0.2.1', 'user_agent': 'ua'},
 }
 # Arguments holding a record of typed fields: each field gets the bad values too.
 RECORDS = {'data': ApiSecretInput, 'filters': None}
