@@ -4,7 +4,8 @@ from __future__ import annotations
 from nicegui import context, ui
 
 from .frame import Router, Shell
-from .pages import admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup
+from .pages import (admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup,
+                    two_factor)
 
 
 def root() -> None:
@@ -32,6 +33,7 @@ def root() -> None:
         '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
         '/audit': audit.create,
         '/admin/users': admin_users.create,
+        '/two-factor': two_factor.create,
     }, shell).classes('w-full')
 
 
