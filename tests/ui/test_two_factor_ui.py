@@ -12,7 +12,7 @@ from store import two_factor
 from store.models import Event
 from store.records import Actor
 
-from .helpers import PASSWORD, SLOW, field, fill, log_in, menu_item, press, until
+from .helpers import PASSWORD, SLOW, answer_confirmation, field, fill, log_in, menu_item, press, until
 
 
 def _shown_key(user: User) -> str:
@@ -80,3 +80,23 @@ async def test_disable_asks_a_code(user: User, make_user) -> None:
     press(user, 'Disable')
     await user.should_see('Two-factor authentication is off', retries=SLOW)
     assert not two_factor.status(Actor(alice.id)).enabled
+
+
+async def test_an_administrator_resets_a_users_two_factor_after_a_confirmation(user: User, make_user) -> None:
+    make_user('root', is_admin=True)
+    alice = make_user('alice')
+    setup = two_factor.begin_setup(Actor(alice.id))
+    two_factor.enable(Actor(alice.id), _code(setup.key))
+    await log_in(user, 'root', path='/login?return_to=/admin/users')
+    await user.should_see(kind=ui.table, retries=SLOW)
+    rows = {row['username']: row for row in user.find(kind=ui.table).elements.pop().rows}
+    question = 'Are you sure you want to reset the two-factor authentication of the user: alice?'
+
+    user.find(kind=ui.table).trigger('reset_two_factor', rows['alice'])
+    await answer_confirmation(user, question, 'No')
+    assert two_factor.enabled_for(alice.id)
+    user.find(kind=ui.table).trigger('reset_two_factor', rows['alice'])
+    await answer_confirmation(user, question, 'Yes')
+    await user.should_see('Two-factor authentication reset', retries=SLOW)
+    assert not two_factor.enabled_for(alice.id)
+    assert Event.select().where(Event.action == 'Two-factor reset', Event.item_id == alice.id).count() == 1
