@@ -7,7 +7,7 @@ import datetime as dt
 from peewee import IntegrityError
 
 from . import events, runtime, throttle, two_factor
-from .errors import LoginThrottled, NotAuthenticated, StoreError, ValidationError
+from .errors import LoginThrottled, NotAuthenticated, StoreError, TwoFactorSetupRequired, ValidationError
 from .models import PasswordConfirmation, User, db, utcnow
 from .passwords import hash_password, verify_password
 from .records import Actor, UserInfo
@@ -178,12 +178,15 @@ def active_user(user_id: int | None, generation: int | None = None) -> UserInfo 
     return to_info(user)
 
 
-def acting_user(actor: Actor) -> User:
+def acting_user(actor: Actor, *, setting_up_two_factor: bool = False) -> User:
     """The row of the acting user; every service starts here, so a deactivated user, or a browser session
-    ended by a log-out, a password reset or a deactivation, can do nothing."""
+    ended by a log-out, a password reset or a deactivation, can do nothing; nor, when an administrator
+    requires two-factor for everyone, a user who has not set it up (TwoFactorSetupRequired), except set it up."""
     user = User.get_or_none((User.id == actor.user_id) & (User.is_active == True))  # noqa: E712
     if user is None or (actor.generation is not None and user.session_generation != actor.generation):
         raise NotAuthenticated()
+    if not setting_up_two_factor and two_factor.missing_but_required(user.id):
+        raise TwoFactorSetupRequired()
     return user
 
 

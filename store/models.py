@@ -144,6 +144,12 @@ class RecoveryCode(BaseModel):
     used_at = DateTimeField(null=True)
 
 
+class Setting(BaseModel):
+    """An administrator's setting for everyone, e.g. 'two_factor_required' = 'true'."""
+    name = CharField(max_length=64, unique=True)
+    value = CharField(max_length=255, default='')
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -152,4 +158,4 @@ class KeyCheck(BaseModel):
 
 
 MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
-          KeyCheck, TwoFactor, RecoveryCode)
+          KeyCheck, TwoFactor, RecoveryCode, Setting)

@@ -21,7 +21,7 @@ import pyotp
 from . import accounts, events, runtime, throttle
 from .crypto import associated_data
 from .errors import Forbidden, NotAuthenticated, NotFound, ValidationError
-from .models import RecoveryCode, TwoFactor, User, db, utcnow
+from .models import RecoveryCode, Setting, TwoFactor, User, db, utcnow
 from .permissions import parse_id
 from .records import Actor, TwoFactorSetup, TwoFactorStatus, UserInfo
 from .validation import text_or_empty
@@ -32,11 +32,12 @@ STEP_SECONDS = 30
 PASSWORD_STAGE_LIFETIME = dt.timedelta(minutes=5)  # between a correct password and its code
 CODE_STAGE_LIFETIME = dt.timedelta(seconds=60)  # between a correct code and the log-in ticket
 WRONG_CODE = 'Wrong code'
+REQUIRED_SETTING = 'two_factor_required'
 _CODE = re.compile(r'[0-9]{6}')
 
 
 def status(actor: Actor) -> TwoFactorStatus:
-    user = accounts.acting_user(actor)
+    user = accounts.acting_user(actor, setting_up_two_factor=True)
     row = _enabled(user.id)
     if row is None:
         return TwoFactorStatus(enabled=False)
@@ -46,7 +47,7 @@ def status(actor: Actor) -> TwoFactorStatus:
 
 def begin_setup(actor: Actor) -> TwoFactorSetup:
     """A new key for the user to add to their authenticator; replaces an unfinished set-up, never an enabled one."""
-    user = accounts.acting_user(actor)
+    user = accounts.acting_user(actor, setting_up_two_factor=True)
     key = pyotp.random_base32()
     with db.atomic():
         if _enabled(user.id) is not None:
@@ -60,7 +61,7 @@ def begin_setup(actor: Actor) -> TwoFactorSetup:
 def enable(actor: Actor, code: str) -> list[str]:
     """Turn two-factor on with one correct code from the key of `begin_setup`; returns the 10 recovery codes
     (shown once: only their hashes are kept)."""
-    user = accounts.acting_user(actor)
+    user = accounts.acting_user(actor, setting_up_two_factor=True)
     code = _typed_code(code)
     row = TwoFactor.get_or_none((TwoFactor.user == user.id) & TwoFactor.enabled_at.is_null())
     if row is None:
@@ -86,6 +87,8 @@ def disable(actor: Actor, code: str) -> None:
     row = _enabled(user.id)
     if row is None:
         raise ValidationError({'code': 'Two-factor authentication is not on'})
+    if required_for_everyone():
+        raise ValidationError({'code': 'Your administrator requires two-factor authentication for everyone'})
     _check(user, row, code, actor.ip, actor.user_agent, 'Two-factor code (disabling)')
     with db.atomic():
         _remove(user.id)
@@ -95,9 +98,7 @@ def disable(actor: Actor, code: str) -> None:
 
 def reset(actor: Actor, user_id: int) -> None:
     """An administrator turns a user's two-factor off (a lost phone): the user's sessions end."""
-    admin = accounts.acting_user(actor)
-    if not admin.is_admin:
-        raise Forbidden('Only administrators can manage users')
+    admin = _require_admin(actor)
     user = User.get_or_none(User.id == parse_id(user_id, 'User not found'))
     if user is None:
         raise NotFound('User not found')
@@ -110,6 +111,38 @@ def reset(actor: Actor, user_id: int) -> None:
 
 def enabled_for(user_id: int) -> bool:
     return _enabled(user_id) is not None
+
+
+def required_for_everyone() -> bool:
+    row = Setting.get_or_none(Setting.name == REQUIRED_SETTING)
+    return row is not None and row.value == 'true'
+
+
+def missing_but_required(user_id: int) -> bool:
+    """True when an administrator requires two-factor for everyone and this user has not set it up."""
+    return required_for_everyone() and _enabled(user_id) is None
+
+
+def is_required(actor: Actor) -> bool:
+    """Whether two-factor is required for everyone (administrators only: the Administration page shows it)."""
+    _require_admin(actor)
+    return required_for_everyone()
+
+
+def set_required(actor: Actor, required: bool) -> None:
+    """Require two-factor for everyone (or no longer): users without it are taken to set it up. An administrator
+    turns it on only with two-factor on themselves."""
+    admin = _require_admin(actor)
+    if not isinstance(required, bool):
+        raise ValidationError({'required': 'Choose on or off'})
+    if required and _enabled(admin.id) is None:
+        raise ValidationError({'required': 'Turn on two-factor authentication for yourself first'})
+    with db.atomic():
+        (Setting.insert(name=REQUIRED_SETTING, value='true' if required else 'false')
+         .on_conflict(conflict_target=[Setting.name], update={Setting.value: 'true' if required else 'false'})
+         .execute())
+        events.record(events.CHANGE, actor, user=admin, item_name='Require two-factor for everyone',
+                      details='On' if required else 'Off')
 
 
 # --- the log-in's Code step ------------------------------------------------------------------------
@@ -165,6 +198,13 @@ def confirm_with_code(user: User, code: str) -> bool | None:
 
 
 # --- inside ----------------------------------------------------------------------------------------
+
+def _require_admin(actor: Actor) -> User:
+    admin = accounts.acting_user(actor)
+    if not admin.is_admin:
+        raise Forbidden('Only administrators can manage users')
+    return admin
+
 
 def _check(user: User, row: TwoFactor, code: str, ip: str, user_agent: str, what: str) -> None:
     """A current code or an unused recovery code, throttled like passwords; ValidationError at 'code' else."""

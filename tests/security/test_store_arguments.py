@@ -85,6 +85,8 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     two_factor.enable: lambda w: {'actor': w.alice, 'code': '123456'},
     two_factor.disable: lambda w: {'actor': w.alice, 'code': '123456'},
     two_factor.reset: lambda w: {'actor': w.root, 'user_id': w.bob.user_id},
+    two_factor.is_required: lambda w: {'actor': w.root},
+    two_factor.set_required: lambda w: {'actor': w.root, 'required': False},
     two_factor.complete_login: lambda w: {'user': accounts.authenticate('alice', PASSWORD), 'code': 'abcd-efgh',
                                           'ip': '192.0.2.1', 'user_agent': 'ua'},
 }

@@ -100,3 +100,31 @@ async def test_an_administrator_resets_a_users_two_factor_after_a_confirmation(u
     await user.should_see('Two-factor authentication reset', retries=SLOW)
     assert not two_factor.enabled_for(alice.id)
     assert Event.select().where(Event.action == 'Two-factor reset', Event.item_id == alice.id).count() == 1
+
+
+async def test_when_required_for_everyone_a_user_without_it_is_taken_to_set_it_up(user: User, make_user) -> None:
+    root = make_user('root', is_admin=True)
+    make_user('alice')
+    # The administrator switches it on in Administration: first refused until they have it themselves.
+    await log_in(user, 'root', path='/login?return_to=/admin/users')
+    await user.should_see(kind=ui.table, retries=SLOW)
+    switch = user.find(kind=ui.switch, content='Require two-factor for everyone').elements.pop()
+    switch.value = True
+    await user.should_see('Turn on two-factor authentication for yourself first', retries=SLOW)
+    await until(lambda: switch.value is False)
+    own = two_factor.begin_setup(Actor(root.id))
+    two_factor.enable(Actor(root.id), _code(own.key))
+    switch.value = True
+    await user.should_see('Two-factor is now required for everyone', retries=SLOW)
+    assert two_factor.required_for_everyone()
+
+    menu_item(user, 'Log out').click()
+    await until(lambda: user.back_history[-1] == '/login')
+    await user.should_see('Log in to MySafe', retries=SLOW)
+    fill(user, Username='alice', Password=PASSWORD)
+    user.find(kind=ui.button, content='Log in').click()
+    await user.should_see('Scan this QR code', retries=SLOW * 2)
+    assert user.back_history[-1] == '/two-factor'
+    fill(user, Code=_code(_shown_key(user)))
+    press(user, 'Enable')
+    await user.should_see('Recovery codes', retries=SLOW)

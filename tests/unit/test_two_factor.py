@@ -8,7 +8,8 @@ import pyotp
 import pytest
 
 from store import accounts, api_secrets, sessions, throttle, two_factor
-from store.errors import LoginThrottled, NotAuthenticated, PasswordRequired, ValidationError
+from store.errors import (Forbidden, LoginThrottled, NotAuthenticated, PasswordRequired, TwoFactorSetupRequired,
+                          ValidationError)
 from store.models import Event, TwoFactor
 from tests.conftest import PASSWORD
 from tests.unit.helpers import raw_rows
@@ -162,3 +163,29 @@ def test_a_current_code_confirms_instead_of_the_password_and_reveal_needs_one(al
         api_secrets.reveal_client_secret(other, secret_id)
     accounts.confirm_password(other, PASSWORD)  # the password still does
     assert api_secrets.reveal_client_secret(other, secret_id) == 'sk_guarded'
+
+
+def test_required_for_everyone_takes_a_user_without_it_to_set_it_up(alice, make_actor, add_secret):
+    admin = make_actor('root', is_admin=True)
+    secret_id = add_secret(alice, client_secret='sk_x')
+    with pytest.raises(ValidationError) as first:
+        two_factor.set_required(admin, True)
+    assert first.value.errors == {'required': 'Turn on two-factor authentication for yourself first'}
+    with pytest.raises(Forbidden):
+        two_factor.set_required(alice, True)
+    own = two_factor.begin_setup(admin)
+    two_factor.enable(admin, _code(own.key))
+    two_factor.set_required(admin, True)
+    assert two_factor.is_required(admin) is True
+
+    with pytest.raises(TwoFactorSetupRequired):
+        api_secrets.reveal_client_secret(alice, secret_id)  # nothing but setting it up
+    setup = two_factor.begin_setup(alice)
+    two_factor.enable(alice, _code(setup.key))
+    assert api_secrets.reveal_client_secret(alice, secret_id) == 'sk_x'
+    with pytest.raises(ValidationError):
+        two_factor.disable(alice, _code(setup.key, 1))  # not while it is required
+    two_factor.set_required(admin, False)
+    two_factor.disable(alice, _code(setup.key, 1))
+    assert ('Change', 'On') in [(event.action, event.details) for event in
+                                Event.select().where(Event.item_name == 'Require two-factor for everyone')]

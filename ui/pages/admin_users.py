@@ -33,7 +33,11 @@ ACTIONS_CELL = r'''
 @requires_admin
 async def create(user: UserInfo) -> None:
     with page('Users'):
-        with ui.row().classes('w-full'):
+        required = await call(two_factor.is_required)
+        if required is FAILED:
+            return
+        with ui.row().classes('w-full items-center'):
+            _require_two_factor_switch(required)
             ui.space()
             ui.button('Add user', icon='person_add', on_click=lambda: _add_user_dialog(refresh))
         users = await call(admin.list_users)
@@ -103,6 +107,26 @@ def _reset_password_dialog(user_id: object, username: str) -> None:
             ui.button('Save', on_click=save)
     dialog.on('hide', dialog.delete)
     dialog.open()
+
+
+def _require_two_factor_switch(required: bool) -> None:
+    """Require two-factor for everyone: users without it are taken to set it up (the store enforces it)."""
+    switch = ui.switch('Require two-factor for everyone', value=required)
+    busy = []
+
+    async def changed() -> None:
+        if busy:
+            return
+        wanted = bool(switch.value)
+        if await call(two_factor.set_required, wanted) is FAILED:
+            busy.append(True)
+            switch.value = not wanted  # as it was: the store refused
+            busy.clear()
+            return
+        ui.notify('Two-factor is now required for everyone' if wanted else 'Two-factor is no longer required',
+                  type='positive')
+
+    switch.on_value_change(changed)
 
 
 async def _reset_two_factor(user_id: object, username: str) -> None:
