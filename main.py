@@ -16,6 +16,9 @@ from store.errors import ConfigError, StartupError, ValidationError
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == 'get':  # a client of a running server: it never opens the store
+        from client import get
+        return get.run(args.secret, args.field)
     os.umask(0o077)  # the database, its journal, sessions and secrets files: readable by this account only
     try:
         settings = load_settings()
@@ -32,7 +35,7 @@ def _serve(settings: Settings) -> int:
     from nicegui import app, ui
     from nicegui.storage import Storage
 
-    from ui import security_headers, session
+    from ui import rest_api, security_headers, session
     from ui.app import root
 
     settings.sessions_dir.mkdir(parents=True, exist_ok=True)
@@ -40,10 +43,14 @@ def _serve(settings: Settings) -> int:
     app.on_shutdown(runtime.stop)
     security_headers.install(app)
     session.install(app)
+    rest_api.install(app)
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
            show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False,
            # The cookie outlives no session (12 h absolute); over HTTPS it is never sent in clear.
-           session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies})
+           session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies},
+           # X-Forwarded-For is believed from the proxies named in MYSAFE_TRUSTED_PROXIES only (uvicorn would
+           # believe 127.0.0.1 by default); otherwise the audit's User IP is the socket's peer.
+           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies))
     return 0
 
 
@@ -81,7 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='main.py', description='MySafe: a self-hosted safe for API secrets. With no command, serves the app.',
         epilog='Configuration comes from MYSAFE_DATA_DIR, MYSAFE_DATABASE_URL, MYSAFE_HOST, MYSAFE_PORT, '
-               'MYSAFE_MASTER_KEY / MYSAFE_KEY_FILE and MYSAFE_STORAGE_SECRET (see README).')
+               'MYSAFE_MASTER_KEY / MYSAFE_KEY_FILE and MYSAFE_STORAGE_SECRET; `get` reads MYSAFE_URL and '
+               'MYSAFE_ACCESS_KEY (see README).')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND')
     commands.add_parser('serve', help='serve the web app (the default)')
     create = commands.add_parser('create-user', help='add a user')
@@ -90,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument('--display-name', help='the name shown to others (default: the username)')
     create.add_argument('--password-stdin', action='store_true',
                         help='read the password from the first line of standard input instead of prompting')
+    get = commands.add_parser(
+        'get', help='print an API secret read from a running server with an access key',
+        description='Read an API secret from a running MySafe server (MYSAFE_URL) with an access key '
+                    "(MYSAFE_ACCESS_KEY). Exit codes: 0 printed, 1 not found or outside the key's scope, "
+                    '2 bad usage or configuration, 3 key refused, 4 other server error.')
+    get.add_argument('secret', metavar='ID_OR_IDENTIFIER', help="the API secret's ID, or its Identifier")
+    get.add_argument('--field', choices=('client_secret', 'client_id', 'url', 'json'), default='client_secret',
+                     help='what to print (default: client_secret; json: the item with its client secret)')
     return parser
 
 

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import run as seeding  # noqa: E402 - bench/run.py: the same data as the server-side figures
-from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, _start_server  # noqa: E402
+from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
+from tests.harness import AppServer  # noqa: E402
 
 from store import config, runtime  # noqa: E402
 
@@ -60,10 +61,9 @@ def _measure(browser, count: int, users: int, runs: int, *, reveal: bool) -> dic
             seeding._seed(count, users)
         finally:
             runtime.stop()
-        port = _free_port()
-        server = _start_server(data_dir, port)
+        server = AppServer(Path(data_dir)).start()
         try:
-            page = browser.new_context(base_url=f'http://127.0.0.1:{port}', viewport=VIEWPORT).new_page()
+            page = browser.new_context(base_url=server.url, viewport=VIEWPORT).new_page()
             _log_in(page)
             figures = {'first page': _first_page(page, runs), 'sort': _sort(page, runs),
                        'filter': _filter(page, runs)}
@@ -72,8 +72,7 @@ def _measure(browser, count: int, users: int, runs: int, *, reveal: bool) -> dic
             page.context.close()
             return figures
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
 
 
 def _log_in(page: Page) -> None:

@@ -14,13 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +27,7 @@ from store import api_secrets, config, runtime  # noqa: E402
 from store.models import Access, ApiSecret, User, db  # noqa: E402
 from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretInput  # noqa: E402
+from tests.harness import AppServer  # noqa: E402
 
 
 PASSWORD = 'benchmark password'  # every seeded user's
@@ -73,23 +71,13 @@ def _reveal_figures() -> None:
 
 def _startup_figures() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
-        env.update(MYSAFE_DATA_DIR=data_dir, MYSAFE_PORT=str(port))
+        server = AppServer(Path(data_dir))
         started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, str(ROOT / 'main.py')], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f'http://127.0.0.1:{port}/login', timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.02)
+            server.start()  # returns when the first page answers
             print(f'start-up to first page (new data dir): {time.perf_counter() - started:.2f} s (target < 3 s)')
         finally:
-            server.terminate()
-            server.wait()
+            server.stop()
 
 
 def _fresh_store() -> None:
@@ -146,12 +134,6 @@ def _percentiles(call, runs: int) -> tuple[float, float]:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == '__main__':

@@ -9,20 +9,16 @@ Starts MySafe on a temporary data dir and a free port, seeds one API secret, dri
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the store, for seeding
+
+from tests.harness import AppServer  # noqa: E402
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync',
                  '--no-first-run', '--disable-dev-shm-usage']
@@ -45,13 +41,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix='mysafe-screenshots-') as tmp:
         data_dir = Path(tmp)
         secret_id = _seed(data_dir)
-        port = _free_port()
-        server = _start_server(data_dir, port)
+        server = AppServer(data_dir).start()
         try:
-            _take(f'http://127.0.0.1:{port}', secret_id, args.out)
+            _take(server.url, secret_id, args.out)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
     return 0
 
 
@@ -98,30 +92,6 @@ def _seed(data_dir: Path) -> int:
                                              ApiSecretInput(**SECRET))
     finally:
         runtime.stop()
-
-
-def _start_server(data_dir: Path, port: int) -> subprocess.Popen:
-    env = {name: value for name, value in os.environ.items()
-           if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
-    env.update(MYSAFE_DATA_DIR=str(data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(port))
-    server = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f'screenshots: the server exited with {server.returncode}')
-        try:
-            with urllib.request.urlopen(f'http://127.0.0.1:{port}/login', timeout=2):
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit('screenshots: the server did not answer within 20 s')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 import run as seeding  # noqa: E402
-from screenshots import _free_port, _start_server  # noqa: E402
+from tests.harness import AppServer  # noqa: E402
 
 from store import config, runtime  # noqa: E402
 from tests.security.wire import WireClient  # noqa: E402
@@ -39,13 +39,11 @@ def main() -> None:
             seeding._seed(max(100, args.sessions * 2), args.sessions)
         finally:
             runtime.stop()
-        port = _free_port()
-        server = _start_server(data_dir, port)
+        server = AppServer(Path(data_dir)).start()
         try:
-            asyncio.run(_sessions(f'http://127.0.0.1:{port}', server.pid, args.sessions))
+            asyncio.run(_sessions(server.url, server.process.pid, args.sessions))
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
 
 
 async def _sessions(url: str, pid: int, count: int) -> None:

@@ -1,6 +1,7 @@
 """Settings read from the environment (SPEC section 5), checked before anything starts."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ class Settings:
     key_file: Path
     storage_secret: str | None
     secure_cookies: bool = False
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
     reveal_seconds: int = DEFAULT_REVEAL_SECONDS  # Protected information closes itself after this
     clipboard_seconds: int = DEFAULT_CLIPBOARD_SECONDS  # a copied value is cleared from the clipboard after this
 
@@ -68,6 +70,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),
+        trusted_proxies=_networks(env.get('MYSAFE_TRUSTED_PROXIES') or '', 'MYSAFE_TRUSTED_PROXIES'),
         reveal_seconds=_seconds(env, 'MYSAFE_REVEAL_SECONDS', DEFAULT_REVEAL_SECONDS),
         clipboard_seconds=_seconds(env, 'MYSAFE_CLIPBOARD_SECONDS', DEFAULT_CLIPBOARD_SECONDS),
     )
@@ -79,6 +82,18 @@ def _seconds(env: _Checked, name: str, default: int) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_GUARD_SECONDS:
         raise ConfigError(f'{name} must be a whole number of seconds from 1 to {MAX_GUARD_SECONDS} (got {text!r})')
     return int(text)
+
+
+def _networks(text: str, variable: str) -> tuple[str, ...]:
+    """Addresses and CIDR ranges separated by commas or spaces; ConfigError naming `variable` for a bad one."""
+    networks = []
+    for item in text.replace(',', ' ').split():
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(f'{variable} must list IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16 '
+                              f'(got {item!r})') from None
+    return tuple(networks)
 
 
 class _Checked(dict):

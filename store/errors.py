@@ -82,3 +82,25 @@ class LoginThrottled(StoreError):
 
 class ConflictError(StoreError):
     """Someone else saved the record after the actor opened it; nothing was written."""
+
+
+class AccessKeyRefused(StoreError):
+    """An API request's access key is missing, unknown, expired or revoked, or its owner was deactivated."""
+
+    def __init__(self, message: str = 'Invalid access key') -> None:
+        super().__init__(message)
+
+
+class AddressNotAllowed(StoreError):
+    """The access key is valid but the request comes from an address outside its Allowed IPs."""
+
+    def __init__(self, message: str = 'This access key may not be used from your address') -> None:
+        super().__init__(message)
+
+
+class AccessKeyThrottled(StoreError):
+    """Too many failed access-key authentications from one client address; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__('Too many failed attempts from your address. Try again later.')
+        self.retry_after = retry_after

@@ -10,10 +10,10 @@ SHARING, UNSHARING, DISABLING, ACTIVATION = 'Sharing', 'Unsharing', 'Disabling',
 LOGIN, LOGIN_FAILED, LOGOUT = 'Login', 'Login failed', 'Logout'
 TWO_FACTOR_ENABLED, TWO_FACTOR_DISABLED = 'Two-factor enabled', 'Two-factor disabled'
 TWO_FACTOR_RESET, RECOVERY_CODE_USED = 'Two-factor reset', 'Recovery code used'
-API_SECRET, USER = 'API secret', 'User'
+API_SECRET, USER, ACCESS_KEY = 'API secret', 'User', 'Access key'
 ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIVATION, LOGIN, LOGIN_FAILED, LOGOUT,
            TWO_FACTOR_ENABLED, TWO_FACTOR_DISABLED, TWO_FACTOR_RESET, RECOVERY_CODE_USED)
-ITEM_TYPES = (API_SECRET, USER)
+ITEM_TYPES = (API_SECRET, USER, ACCESS_KEY)
 
 
 def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',

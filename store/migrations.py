@@ -28,6 +28,10 @@ def upgrade(database: Database) -> list[str]:
     for table, column, field in ADDED_COLUMNS:
         if column not in {existing.name for existing in database.get_columns(table)}:
             migrate(migrator.add_column(table, column, _nullable(field)))
+            if field.default is not None:  # every existing row gets the default, as a new one would
+                default = field.default() if callable(field.default) else field.default
+                database.execute_sql(f'UPDATE "{table}" SET "{column}" = {database.param} WHERE "{column}" IS NULL',
+                                     (field.db_value(default),))
             added.append(f'{table}.{column}')
     return added
 

@@ -95,6 +95,10 @@ class Event(BaseModel):
     ip = CharField(max_length=64, default='')
     user_agent = CharField(max_length=512, default='')
 
+    class Meta:
+        # Failed access-key authentications are counted per client address (store/access_keys.py).
+        indexes = ((('action', 'ip', 'at'), False),)
+
 
 class PasswordConfirmation(BaseModel):
     """When a user last confirmed their password in one session (for secrets that ask for it)."""
@@ -104,6 +108,28 @@ class PasswordConfirmation(BaseModel):
 
     class Meta:
         indexes = ((('user', 'session'), True),)
+
+
+class AccessKey(BaseModel):
+    """A program's key to the API: the token itself is never stored, only its SHA-256 (see access_keys.py)."""
+    owner = ForeignKeyField(User, backref='access_keys', on_delete='CASCADE')
+    name = CharField(max_length=255)
+    token_hash = CharField(max_length=64, unique=True)  # hex SHA-256 of the whole token: the look-up key
+    allowed_ips = TextField(default='')  # networks joined by '\n'; empty: any address
+    expires_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    last_used_ip = CharField(max_length=64, default='')
+    revoked_at = DateTimeField(null=True)
+
+
+class AccessKeySecret(BaseModel):
+    """An API secret an access key may read (still only while its owner can see it)."""
+    key = ForeignKeyField(AccessKey, backref='secrets', on_delete='CASCADE')
+    secret = ForeignKeyField(ApiSecret, backref='+', on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('key', 'secret'), True),)
 
 
 class LoginTicket(BaseModel):
@@ -158,4 +184,4 @@ class KeyCheck(BaseModel):
 
 
 MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
-          KeyCheck, TwoFactor, RecoveryCode, Setting)
+          AccessKey, AccessKeySecret, KeyCheck, TwoFactor, RecoveryCode, Setting)

@@ -173,3 +173,54 @@ class AuditEntry:
     at: dt.datetime
     item_id: int | None = None
     details: str = ''
+
+
+@dataclass(frozen=True)
+class AccessKeyInput:
+    """What a person types into the New access key dialog; every field is text until validated."""
+    name: str = ''
+    expires: str = ''  # YYYY-MM-DD (UTC); empty: 90 days ahead
+    secret_ids: list = field(default_factory=list)  # the API secrets the key may read
+    allowed_ips: str = ''  # addresses or CIDR ranges, one per line; empty: any address
+
+
+@dataclass(frozen=True)
+class NamedSecret:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class AccessKeyInfo:
+    """One of the user's access keys as the Access keys page shows it: never the token."""
+    id: int
+    name: str
+    secrets: list[NamedSecret]  # those the owner can still see
+    allowed_ips: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    last_used_ip: str
+    status: str  # Active / Expired / Revoked
+
+
+@dataclass(frozen=True)
+class CreatedAccessKey:
+    """A new access key: `token` is its only copy, shown once and never stored."""
+    id: int
+    name: str
+    token: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ApiItem:
+    """An API secret as the REST API returns it (SPEC section 7): never the client secret."""
+    id: int
+    name: str
+    identifier: str | None
+    url: str
+    client_id: str
+    method: str
+    tags: list[str]
+    enabled: bool

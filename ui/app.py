@@ -4,8 +4,8 @@ from __future__ import annotations
 from nicegui import context, ui
 
 from .frame import Router, Shell
-from .pages import (admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login, setup,
-                    two_factor)
+from .pages import (access_keys, admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login,
+                    setup, two_factor)
 
 
 def root() -> None:
@@ -31,6 +31,7 @@ def root() -> None:
         '/mysafe/api-secrets/new': api_secret_form.create_new,
         '/mysafe/api-secrets/{secret_id}': api_secret_details.create,
         '/mysafe/api-secrets/{secret_id}/edit': api_secret_form.create_edit,
+        '/access-keys': access_keys.create,
         '/audit': audit.create,
         '/admin/users': admin_users.create,
         '/two-factor': two_factor.create,

@@ -111,6 +111,7 @@ class Shell:
                 ui.tooltip('Grid Menu')
                 with ui.menu().props('aria-label="Modules"') as self.grid_menu:
                     _menu_link('MySafe', 'lock', '/mysafe')
+                    _menu_link('Access keys', 'vpn_key', '/access-keys')
                     _menu_link('Audit', 'history', '/audit')
                     self.admin_link = _menu_link('Administration', 'admin_panel_settings', '/admin/users')
             self.grid_button = grid

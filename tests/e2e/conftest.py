@@ -20,7 +20,6 @@ from tests.e2e.support import (
     Seeded,
     SeededSecret,
     Server,
-    free_port,
     open_and_log_in,
     seed,
 )
@@ -58,7 +57,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seeded]:
 
 @pytest.fixture(scope='module')
 def server(seeded: tuple[Path, Seeded]) -> Iterator[Server]:
-    running = Server(seeded[0], free_port())
+    running = Server(seeded[0])
     try:
         yield running.start()
     finally:

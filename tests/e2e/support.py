@@ -6,28 +6,23 @@ PYTEST_CURRENT_TEST in its environment: NiceGUI would otherwise believe it runs 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = 'correct horse battery staple'
+from tests.harness import ROOT, AppServer
+from tests.seeding import PASSWORD
+
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync',
                  '--no-first-run', '--disable-dev-shm-usage']
 VIEWPORT = {'width': 1280, 'height': 800}
-START_TIMEOUT = 20.0
 
 
 @dataclass
@@ -58,57 +53,8 @@ class Seeded:
         return [self.stripe, self.twilio, self.github]
 
 
-@dataclass
-class Server:
-    """A running MySafe server; `stop()` ends it (and is safe to call twice)."""
-    data_dir: Path
-    port: int
-    process: subprocess.Popen | None = None
-    log_path: Path | None = None
-    settings: dict[str, str] = field(default_factory=dict)  # more MYSAFE_* variables, e.g. MYSAFE_REVEAL_SECONDS
-
-    @property
-    def url(self) -> str:
-        return f'http://127.0.0.1:{self.port}'
-
-    def environ(self) -> dict[str, str]:
-        env = {name: value for name, value in os.environ.items()
-               if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
-        env.update(MYSAFE_DATA_DIR=str(self.data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(self.port))
-        env.update(self.settings)
-        return env
-
-    def start(self) -> Server:
-        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.log_path = self.data_dir / 'server.log'
-        with open(self.log_path, 'wb') as log:
-            self.process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.environ(),
-                                            stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'the server exited with {self.process.returncode}:\n{self.log()}')
-            try:
-                with urllib.request.urlopen(f'{self.url}/login', timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f'the server did not answer within {START_TIMEOUT} s:\n{self.log()}')
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors='replace') if self.log_path and self.log_path.exists() else ''
+class Server(AppServer):
+    """A running MySafe server (tests/harness.py), with the operator's command line at hand."""
 
     def create_user(self, name: str, *, admin: bool = False, password: str = PASSWORD, exist_ok: bool = False) -> None:
         """Add a user with the command line, as an operator would (the server may be running)."""
@@ -117,12 +63,6 @@ class Server:
                                 capture_output=True, text=True, timeout=30)
         if result.returncode != 0 and not (exist_ok and 'already taken' in result.stderr):
             raise RuntimeError(f'create-user {name} failed ({result.returncode}): {result.stderr}')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def seed(data_dir: Path, owner: str, display_name: str, items: list[SeededSecret]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.support import Seeded, Server, free_port, notice, protected_information
+from tests.e2e.support import Seeded, Server, notice, protected_information
 
 REVEAL_SECONDS = 6
 CLIPBOARD_SECONDS = 3
@@ -20,8 +20,8 @@ CLIPBOARD_SECONDS = 3
 
 @pytest.fixture(scope='module')
 def server(seeded: tuple[Path, Seeded]) -> Iterator[Server]:
-    running = Server(seeded[0], free_port(), settings={'MYSAFE_REVEAL_SECONDS': str(REVEAL_SECONDS),
-                                                       'MYSAFE_CLIPBOARD_SECONDS': str(CLIPBOARD_SECONDS)})
+    running = Server(seeded[0], MYSAFE_REVEAL_SECONDS=str(REVEAL_SECONDS),
+                     MYSAFE_CLIPBOARD_SECONDS=str(CLIPBOARD_SECONDS))
     try:
         yield running.start()
     finally:

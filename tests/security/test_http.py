@@ -15,7 +15,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 import pytest
 
-from .conftest import PASSWORD, MySafeServer, Seed, seed
+from store import config, runtime
+from store.models import Event
+
+from .conftest import PASSWORD, MySafeServer, Seed, seed, start_server
 from .wire import WireClient
 
 XSS = '<img src=x onerror=alert(1)>'
@@ -28,7 +31,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MySafeSer
     base = tmp_path_factory.mktemp('http')
     data = seed(base / 'data', {'alice': False, 'bob': False, 'carol': False},
                 {'alice': [{'name': 'Alice payments'}, {'name': XSS}, {'name': SCRIPT_BREAKOUT}]})
-    server = MySafeServer(base / 'data', base, MYSAFE_STORAGE_SECRET='s' * 48)
+    server = start_server(base / 'data', base, MYSAFE_STORAGE_SECRET='s' * 48)
     try:
         yield server, data
     finally:
@@ -174,3 +177,45 @@ def test_a_new_data_dir_is_readable_by_the_service_account_only(server_factory, 
     assert {'mysafe.db', 'master.key', 'storage.secret', 'sessions'} <= {path.name for path in made}
     for path in made:
         assert path.stat().st_mode & 0o077 == 0, f'{path.relative_to(tmp_path)} is open to others'
+
+
+@pytest.mark.parametrize('trusted, recorded', [(None, '127.0.0.1'), ('127.0.0.1', '6.6.6.6')])
+async def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(server_factory, tmp_path: Path, trusted,
+                                                                     recorded) -> None:
+    data_dir = tmp_path / 'data'
+    seed(data_dir, {'alice': False}, {})
+    server = server_factory(data_dir, **({'MYSAFE_TRUSTED_PROXIES': trusted} if trusted else {}))
+    browser = WireClient(server.url)
+    browser.http.headers['X-Forwarded-For'] = '6.6.6.6'  # what any client can claim
+    try:
+        await log_in(browser, 'alice', '/login')
+        await browser.wait_for(lambda: browser.pages[-1] == '/mysafe')
+    finally:
+        await browser.close()
+        server.stop()
+    runtime.start(config.load_settings({'MYSAFE_DATA_DIR': str(data_dir)}))
+    try:
+        [login] = Event.select().where(Event.action == 'Login')
+        assert login.ip == recorded
+    finally:
+        runtime.stop()
+
+
+def test_pages_carry_a_content_security_policy_that_keeps_data_on_this_site(seeded) -> None:
+    server, _ = seeded
+    policy = httpx.get(server.url + '/login', timeout=10).headers['content-security-policy']
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split('; ')}
+    assert directives['default-src'] == ["'self'"]
+    assert directives['connect-src'] == ["'self'"]  # an injected script cannot send a secret anywhere else
+    assert directives['object-src'] == ["'none'"] and directives['base-uri'] == ["'none'"]
+    assert directives['form-action'] == ["'self'"] and directives['frame-ancestors'] == ["'none'"]
+
+
+@pytest.mark.parametrize('origin, accepted', [('http://evil.example', False), (None, True)])
+def test_the_socket_answers_only_its_own_origin(seeded, origin, accepted) -> None:
+    server, _ = seeded
+    origin = origin or server.url
+    response = httpx.get(f'{server.url}/_nicegui_ws/socket.io/', params={'EIO': '4', 'transport': 'polling'},
+                         headers={'Origin': origin}, timeout=10)
+    assert (response.status_code == 200) is accepted
+    assert response.headers.get('access-control-allow-origin') in ((origin,) if accepted else (None,))

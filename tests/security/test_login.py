@@ -8,7 +8,7 @@ from store.errors import LoginThrottled, NotAuthenticated
 from store.models import Event
 from ui.session import safe_return_path
 
-PASSWORD = 'correct horse battery staple'  # the password make_user gives (tests/conftest.py)
+from tests.seeding import PASSWORD
 INVALID = 'Invalid username or password'
 
 

@@ -15,7 +15,7 @@ from store.errors import ConfigError
 from store.models import MODELS, db
 from store.records import Actor, ApiSecretInput
 
-PASSWORD = 'correct horse battery staple'
+from tests.seeding import PASSWORD
 
 
 def _plaintexts() -> list[str]:

@@ -17,10 +17,11 @@ from collections.abc import Callable
 import pytest
 
 import store
-from store import accounts, admin, api_secrets, audit, config, history, listing, sharing, two_factor
+from store import (access_keys, accounts, admin, api_reads, api_secrets, audit, config, history, listing, sessions,
+                   sharing, two_factor)
 from store.errors import StoreError, ValidationError
 from store.models import ClientSecretHistory, db
-from store.records import ApiSecretFilter, ApiSecretInput, AuditFilter
+from store.records import AccessKeyInput, ApiSecretFilter, ApiSecretInput, AuditFilter
 from tests.security.conftest import PASSWORD
 
 BAD_VALUES = [None, '', 'abc', -1, 0, 10**20, 1.5, True, '\x00', 'a\x00b', '\ud800', '1\ud800', [], [1, 'x'], {},
@@ -89,10 +90,25 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     two_factor.set_required: lambda w: {'actor': w.root, 'required': False},
     two_factor.complete_login: lambda w: {'user': accounts.authenticate('alice', PASSWORD), 'code': 'abcd-efgh',
                                           'ip': '192.0.2.1', 'user_agent': 'ua'},
+    access_keys.create_access_key: lambda w: {'actor': w.alice, 'data': AccessKeyInput(
+        name='deploy', expires='', secret_ids=[w.secret_id], allowed_ips='10.0.0.0/8')},
+    access_keys.list_access_keys: lambda w: {'actor': w.alice},
+    access_keys.revoke_access_key: lambda w: {'actor': w.alice, 'key_id': 10**6},
+    access_keys.secret_choices: lambda w: {'actor': w.alice, 'search': 'Str', 'limit': 20},
+    accounts.choose_new_password: lambda w: {'username': 'bob', 'password': PASSWORD, 'new_password': PASSWORD + '!',
+                                             'confirmation': PASSWORD + '!', 'ip': '192.0.2.1', 'user_agent': 'ua'},
+    sessions.redeem_login_ticket: lambda w: {'token': 'x' * 43},
+    api_reads.list_secrets: lambda w: {'token': 'mysafe_' + 'x' * 43, 'client_ip': '192.0.2.1', 'user_agent': 'ua',
+                                       'identifier': 'stripe', 'page': 1, 'per_page': 10},
+    api_reads.get_secret: lambda w: {'token': 'mysafe_' + 'x' * 43, 'client_ip': '192.0.2.1', 'user_agent': 'ua',
+                                     'secret_id': w.secret_id},
+    api_reads.read_client_secret: lambda w: {'token': 'mysafe_' + 'x' * 43, 'client_ip': '192.0.2.1',
+                                             'user_agent': 'ua', 'secret_id': w.secret_id},
 }
 # Arguments holding a record of typed fields: each field gets the bad values too.
 RECORDS = {'data': ApiSecretInput, 'filters': None}
-NOT_FROM_OUTSIDE = {'actor'}  # the session's Actor is built by the server, never sent by a browser
+# The session's Actor and the client's address are the server's own, never sent by a browser or a program.
+NOT_FROM_OUTSIDE = {'actor', 'client_ip'}
 
 
 @pytest.fixture

@@ -53,6 +53,8 @@ class WireClient:
                                transports=['websocket'], headers={'Cookie': cookies}, wait_timeout=10)
 
     async def close(self) -> None:
+        if self._following is not None:  # a page load the server asked for: let it end before closing
+            await asyncio.gather(self._following, return_exceptions=True)
         await self._disconnect()
         await self.http.aclose()
 

@@ -2,11 +2,12 @@
 (SPEC sections 1 and 3, issue 3 items 3 to 5)."""
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import events, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from store import api_secrets, sharing
+from store.models import db
 from store.records import Actor
 
 from .helpers import (
@@ -223,3 +224,29 @@ async def test_batch_actions_are_offered_only_when_allowed_on_every_selected_row
     assert offered() == [False, False, False]
     _select(user, [editable, viewable, own], added=False)
     assert offered() == [False, False, False]
+
+
+async def test_the_share_picker_searches_the_store_as_you_type_among_a_thousand_users(
+        user: User, make_user, add_secret) -> None:
+    """Regression: the picker loaded the first 500 users once, so the 501st could never be shared with."""
+    alice = make_user('alice', display_name='Alice')
+    with db.atomic():
+        for n in range(1000):
+            make_user(f'user{n:04d}', display_name=f'Person {n:04d}')
+    secret_id = add_secret(alice, name='Stripe')
+    await _open_details(user, 'alice', secret_id)
+    press(user, 'Share')
+    share = await dialog(user, 'Share')
+    picker = field(user, 'User')
+    assert len(picker.options) < 1000  # the first page of matches, not everyone
+    for listener in list(picker._event_listeners.values()):  # what the browser sends as the person types
+        if listener.type == 'inputValue':  # pylint: disable=protected-access
+            events.handle_event(listener.handler, events.GenericEventArguments(
+                sender=picker, client=picker.client, args='user0999'))
+    await until(lambda: list(picker.options.values()) == ['Person 0999 (user0999)'])
+    last = next(iter(picker.options))
+    picker.value = last
+    await until(lambda: _checkbox(share, 'Can edit'))
+    press(user, 'Share', within=share)
+    await until(lambda: len(table_rows(user)) == 2)
+    assert table_rows(user)[1] == {'user': 'Person 0999 (user0999)', 'permission': 'Can view'}

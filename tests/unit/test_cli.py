@@ -68,3 +68,15 @@ def test_a_bad_environment_variable_stops_start_up_naming_it(tmp_path, variable,
     assert result.returncode == 2
     assert variable in result.stderr
     assert not (tmp_path / 'mysafe.db').exists()
+
+
+def test_get_is_a_client_of_a_server_and_never_opens_the_store(tmp_path):
+    data_dir = tmp_path / 'data'
+    result = mysafe(data_dir, 'get', 'stripe')
+    assert result.returncode == 2 and 'MYSAFE_URL' in result.stderr and result.stdout == ''
+    no_key = mysafe(data_dir, 'get', 'stripe', MYSAFE_URL='http://127.0.0.1:9')
+    assert no_key.returncode == 2 and 'MYSAFE_ACCESS_KEY' in no_key.stderr
+    bad_key = mysafe(data_dir, 'get', 'stripe', MYSAFE_URL='http://127.0.0.1:9', MYSAFE_ACCESS_KEY='mysafe_a\nb')
+    assert bad_key.returncode == 2 and 'mysafe_a' not in bad_key.stderr
+    assert not data_dir.exists()  # no database, key file or secret was made
+    assert 'get' in mysafe(data_dir, '--help').stdout

@@ -39,3 +39,16 @@ def test_reveal_and_clipboard_seconds_default_to_60_and_30(tmp_path):
 def test_a_reveal_or_clipboard_time_that_is_not_1_to_3600_seconds_is_refused_by_name(tmp_path, name, text):
     with pytest.raises(ConfigError, match=f'{name} must be a whole number of seconds from 1 to 3600'):
         config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), name: text})
+
+
+def test_trusted_proxies_are_none_by_default_and_read_as_networks(tmp_path):
+    assert config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path)}).trusted_proxies == ()
+    settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path),
+                                     'MYSAFE_TRUSTED_PROXIES': '10.0.0.5, 10.1.0.0/16 ::1'})
+    assert settings.trusted_proxies == ('10.0.0.5/32', '10.1.0.0/16', '::1/128')
+
+
+@pytest.mark.parametrize('text', ['proxy.example', '10.0.0.300', '10.0.0.0/33'])
+def test_a_trusted_proxy_that_is_no_address_stops_start_up_naming_the_variable(tmp_path, text):
+    with pytest.raises(ConfigError, match='MYSAFE_TRUSTED_PROXIES'):
+        config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_TRUSTED_PROXIES': text})

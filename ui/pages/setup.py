@@ -12,7 +12,7 @@ from ..components.store_call import FAILED, call_anonymous
 
 async def create(return_to: str = '') -> None:
     if runtime.known_set_up() or await call_anonymous(accounts.needs_setup) is not True:
-        ui.navigate.to(session.login_path(session.safe_return_path(return_to)))
+        ui.navigate.to(session.login_path(session.safe_return_path(return_to)) if return_to else '/login')
         return
     with centered_card('Welcome to MySafe'):
         ui.label('Create the first administrator. You will use this account to log in.')

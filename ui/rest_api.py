@@ -1,0 +1,182 @@
+"""The REST API for programs (SPEC section 7), served by the same process under /api/v1.
+
+A FastAPI application of its own, mounted on NiceGUI's: its OpenAPI is /api/v1/openapi.json, its errors
+are `{"error": "message"}`, and NiceGUI's pages and middleware (security headers) are untouched. Every
+request runs as one unit of work in a worker thread; the store authenticates the key and decides what it
+may read (store/api_reads.py).
+"""
+from __future__ import annotations
+
+import html
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from store import api_reads, runtime
+from store.errors import (AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, DecryptionError, Forbidden,
+                          NotFound, SecretDisabled, StoreError, ValidationError)
+from store.records import ApiItem
+
+PREFIX = '/api/v1'
+DOCS_PATH = '/api/docs'
+NO_STORE = {'Cache-Control': 'no-store'}
+STATUS = ((AccessKeyRefused, 401), (AccessKeyThrottled, 429), (AddressNotAllowed, 403), (Forbidden, 403),
+          (NotFound, 404), (SecretDisabled, 409), (ValidationError, 422))
+SecretId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The API secret's ID")]
+
+
+class Item(BaseModel):
+    id: int
+    name: str
+    identifier: str | None
+    url: str
+    client_id: str
+    method: str
+    tags: list[str]
+    enabled: bool
+
+
+class ItemList(BaseModel):
+    items: list[Item]
+    total: int
+
+
+class ClientSecret(BaseModel):
+    client_secret: str
+
+
+class Error(BaseModel):
+    error: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {'model': Error, 'description': 'Missing, unknown, expired or revoked access key'},
+    403: {'model': Error, 'description': "Address outside the key's Allowed IPs"},
+    422: {'model': Error, 'description': 'A malformed parameter'},
+    429: {'model': Error, 'description': 'Too many failed attempts from this client (see Retry-After)'},
+}
+ONE = {**ERRORS, 404: {'model': Error, 'description': 'Not an API secret this key may read (or none at all)'}}
+
+
+def create_api() -> FastAPI:
+    """The API application, to mount at PREFIX."""
+    api = FastAPI(title='MySafe API', version='1', docs_url=None, redoc_url=None, openapi_url='/openapi.json',
+                  servers=[{'url': PREFIX}],
+                  description='Read the API secrets chosen for an access key. Every request carries '
+                              '`Authorization: Bearer <access key>`.')
+    api.add_exception_handler(RequestValidationError, _malformed)
+    api.add_exception_handler(StarletteHTTPException, _http_error)
+    api.add_exception_handler(Exception, _unexpected)  # logged by the server; the client gets JSON
+
+    @api.get('/api-secrets', response_model=ItemList, responses=ERRORS, summary="The key's API secrets")
+    async def list_api_secrets(
+            request: Request, identifier: Annotated[str | None, Query(max_length=255)] = None,
+            page: Annotated[int, Query(ge=1, le=2**31)] = 1,
+            per_page: Annotated[int, Query(ge=1, le=api_reads.MAX_PER_PAGE)] = 30) -> Any:
+        result = await _store(request, api_reads.list_secrets, identifier=identifier, page=page, per_page=per_page)
+        if isinstance(result, JSONResponse):
+            return result
+        return _json({'items': [_item(item) for item in result.items], 'total': result.total})
+
+    @api.get('/api-secrets/{secret_id}', response_model=Item, responses=ONE, summary='One API secret')
+    async def get_api_secret(request: Request, secret_id: SecretId) -> Any:
+        result = await _store(request, api_reads.get_secret, secret_id)
+        return result if isinstance(result, JSONResponse) else _json(_item(result))
+
+    @api.get('/api-secrets/{secret_id}/client-secret', response_model=ClientSecret, summary='Its client secret',
+             responses={**ONE, 403: {'model': Error, 'description': "Address outside the key's Allowed IPs, or "
+                                                                     'the secret asks for a password'},
+                        409: {'model': Error, 'description': 'The API secret is disabled'}})
+    async def read_client_secret(request: Request, secret_id: SecretId) -> Any:
+        """Recorded in the audit as a Reveal by the key's owner, with Details "via access key NAME"."""
+        result = await _store(request, api_reads.read_client_secret, secret_id)
+        return result if isinstance(result, JSONResponse) else _json({'client_secret': result})
+
+    return api
+
+
+def docs_page(api: FastAPI) -> HTMLResponse:
+    """A docs page built from the OpenAPI description, with nothing loaded from elsewhere."""
+    parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(api.title)}</title>'
+             '<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}'
+             'code{background:#f3f4f6;padding:0 .2rem}</style></head><body><main>',
+             f'<h1>{html.escape(api.title)}</h1><p>{html.escape(api.description)}</p>',
+             f'<p>Machine-readable: <a href="{PREFIX}/openapi.json">OpenAPI description</a>. Errors are '
+             '<code>{"error": "message"}</code>; every response carries <code>Cache-Control: no-store</code>.</p>']
+    for path, operations in api.openapi()['paths'].items():
+        for method, operation in operations.items():
+            parts.append(f'<h2><code>{method.upper()} {html.escape(PREFIX + path)}</code></h2>'
+                         f'<p>{html.escape(operation.get("summary", ""))}. '
+                         f'{html.escape(operation.get("description", ""))}</p>')
+            params = operation.get('parameters', [])
+            if params:
+                parts.append('<p>Parameters: ' + ', '.join(
+                    f'<code>{html.escape(p["name"])}</code> ({html.escape(p["in"])})' for p in params) + '</p>')
+            parts.append('<ul>' + ''.join(f'<li><code>{html.escape(code)}</code>: '
+                                          f'{html.escape(answer.get("description", ""))}</li>'
+                                          for code, answer in operation['responses'].items()) + '</ul>')
+    parts.append('</main></body></html>')
+    return HTMLResponse(''.join(parts), headers=NO_STORE)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the API and its docs page on NiceGUI's application (before `ui.run`, so they come first)."""
+    api = create_api()
+    app.mount(PREFIX, api)
+    app.add_api_route(DOCS_PATH, lambda: docs_page(api), methods=['GET'], include_in_schema=False)
+
+
+async def _store(request: Request, service, *args: Any, **kwargs: Any) -> Any:
+    """Run `service(token, client_ip, ...)` in a worker thread; a refusal becomes its JSON error."""
+    token = _bearer(request.headers.get('authorization', ''))
+    client_ip = request.client.host if request.client else ''
+    user_agent = request.headers.get('user-agent', '')[:512]
+    try:
+        return await run_in_threadpool(runtime.unit_of_work, service, token, client_ip, user_agent, *args, **kwargs)
+    except DecryptionError:
+        return _error(500, DecryptionError.MESSAGE)
+    except StoreError as error:
+        status = next((code for kind, code in STATUS if isinstance(error, kind)), 500)
+        headers = {}
+        if isinstance(error, AccessKeyThrottled):
+            headers['Retry-After'] = str(error.retry_after)
+        elif status == 401:
+            headers['WWW-Authenticate'] = 'Bearer'
+        message = ' '.join(error.errors.values()) if isinstance(error, ValidationError) else str(error)
+        return _error(status, message, headers)
+
+
+def _bearer(header: str) -> str | None:
+    scheme, _, token = header.partition(' ')
+    return token.strip() if scheme.lower() == 'bearer' and token.strip() else None
+
+
+def _item(item: ApiItem) -> dict:
+    return {'id': item.id, 'name': item.name, 'identifier': item.identifier, 'url': item.url,
+            'client_id': item.client_id, 'method': item.method, 'tags': item.tags, 'enabled': item.enabled}
+
+
+def _json(content: Any, status: int = 200, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(content, status_code=status, headers={**NO_STORE, **(headers or {})})
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return _json({'error': message}, status, headers)
+
+
+async def _malformed(request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = '; '.join(f'{".".join(str(part) for part in e["loc"][1:])}: {e["msg"]}' for e in error.errors())
+    return _error(422, f'Malformed parameter: {problems}')
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    return _error(500, 'Internal server error')
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    return _error(error.status_code, str(error.detail), getattr(error, 'headers', None))
