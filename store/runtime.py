@@ -61,6 +61,8 @@ def unit_of_work(service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def stop() -> None:
+    from . import two_factor  # here: two_factor itself needs this module
+    two_factor.forget_cached()
     _keyring.clear()
     _settings.clear()
     _set_up.clear()

@@ -33,6 +33,8 @@ PASSWORD_STAGE_LIFETIME = dt.timedelta(minutes=5)  # between a correct password 
 CODE_STAGE_LIFETIME = dt.timedelta(seconds=60)  # between a correct code and the log-in ticket
 WRONG_CODE = 'Wrong code'
 REQUIRED_SETTING = 'two_factor_required'
+REQUIRED_CACHE_SECONDS = 5.0
+_required_cache: list = []  # [valid until (monotonic), required]
 _CODE = re.compile(r'[0-9]{6}')
 
 
@@ -114,8 +116,20 @@ def enabled_for(user_id: int) -> bool:
 
 
 def required_for_everyone() -> bool:
+    """The administrators' setting, read at most every REQUIRED_CACHE_SECONDS by this process (every service
+    asks it: a query each time cost 0.6 ms of a 3 ms reveal); another instance sees a change within that time."""
+    now = time.monotonic()
+    if _required_cache and _required_cache[0] > now:
+        return _required_cache[1]
     row = Setting.get_or_none(Setting.name == REQUIRED_SETTING)
-    return row is not None and row.value == 'true'
+    required = row is not None and row.value == 'true'
+    _required_cache[:] = [now + REQUIRED_CACHE_SECONDS, required]
+    return required
+
+
+def forget_cached() -> None:
+    """Read the setting afresh next time (the store stops or starts on another database)."""
+    _required_cache.clear()
 
 
 def missing_but_required(user_id: int) -> bool:
@@ -143,6 +157,7 @@ def set_required(actor: Actor, required: bool) -> None:
          .execute())
         events.record(events.CHANGE, actor, user=admin, item_name='Require two-factor for everyone',
                       details='On' if required else 'Off')
+    _required_cache.clear()
 
 
 # --- the log-in's Code step ------------------------------------------------------------------------

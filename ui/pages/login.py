@@ -51,6 +51,8 @@ async def _finish(user: UserInfo, target: str, card: ui.card) -> None:
     """The password was right: ask the Code when the user has two-factor on (the store issues no log-in
     ticket without it), then begin the session."""
     if not user.two_factor_required:
+        if await call_anonymous(two_factor.missing_but_required, user.id) is True:
+            target = '/two-factor'  # an administrator requires it: set it up first (the store refuses all else)
         await session.begin(user, target)
         return
     card.clear()
