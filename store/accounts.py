@@ -1,12 +1,13 @@
 """Users: first-run setup, creation, log-in with throttling, and looking up the acting user."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from peewee import IntegrityError
 
-from . import events, runtime, throttle
-from .errors import LoginThrottled, NotAuthenticated, StoreError, ValidationError
+from . import events, runtime, throttle, two_factor
+from .errors import LoginThrottled, NotAuthenticated, StoreError, TwoFactorSetupRequired, ValidationError
 from .models import PasswordConfirmation, User, db, utcnow
 from .passwords import hash_password, verify_password
 from .records import Actor, UserInfo
@@ -88,7 +89,7 @@ def authenticate(username: str, password: str, *, ip: str = '', user_agent: str 
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         events.record(events.LOGIN, user=user, item_type=events.USER, item_id=user.id, item_name=user.username,
                       ip=ip, user_agent=user_agent)
-    return to_info(user)
+    return two_factor.after_password(to_info(user))  # with two-factor on, a Code is asked next
 
 
 def choose_new_password(username: str, password: str, new_password: str, confirmation: str, *, ip: str = '',
@@ -115,11 +116,13 @@ def choose_new_password(username: str, password: str, new_password: str, confirm
         events.record(events.CHANGE, user=User.get_by_id(user_info.id), item_type=events.USER,
                       item_id=user_info.id, item_name=user_info.username, details='Password changed after a reset',
                       ip=ip, user_agent=user_agent)
-    return to_info(User.get_by_id(user_info.id))
+    return dataclasses.replace(to_info(User.get_by_id(user_info.id)), two_factor_required=user_info.two_factor_required,
+                               login_proof=user_info.login_proof)
 
 
 def confirm_password(actor: Actor, password: str) -> None:
     """Record that the actor typed their password in this session (secrets that ask for it: 5 minutes).
+    A user with two-factor on may give a current two-factor code instead (each code is accepted once).
 
     ValidationError at 'password' when it is wrong; attempts count towards the log-in throttle of the
     user and of the client address (LoginThrottled, no password checked, once it is reached).
@@ -127,11 +130,12 @@ def confirm_password(actor: Actor, password: str) -> None:
     user = acting_user(actor)
     password = run_checks({'password': (validate_login_password, password)})['password']
     attempt = throttle.begin_attempt(user.username_key, actor.ip, 'Too many failed attempts.')
-    if not verify_password(user.password_hash, password):
+    by_code = two_factor.confirm_with_code(user, password)  # None: not a code, so a password
+    if not (by_code if by_code is not None else verify_password(user.password_hash, password)):
         events.record(events.LOGIN_FAILED, actor, username=user.username_key, item_type=events.USER,
                       item_id=user.id, item_name=user.username_key,
-                      details='Password confirmation')
-        raise ValidationError({'password': 'Wrong password'})
+                      details='Password confirmation' if by_code is None else 'Two-factor code (confirmation)')
+        raise ValidationError({'password': 'Wrong password' if by_code is None else 'Wrong code'})
     throttle.succeeded(attempt)
     with db.atomic():
         (PasswordConfirmation.insert(user=user.id, session=actor.session[:64], confirmed_at=utcnow())
@@ -174,12 +178,15 @@ def active_user(user_id: int | None, generation: int | None = None) -> UserInfo 
     return to_info(user)
 
 
-def acting_user(actor: Actor) -> User:
+def acting_user(actor: Actor, *, setting_up_two_factor: bool = False) -> User:
     """The row of the acting user; every service starts here, so a deactivated user, or a browser session
-    ended by a log-out, a password reset or a deactivation, can do nothing."""
+    ended by a log-out, a password reset or a deactivation, can do nothing; nor, when an administrator
+    requires two-factor for everyone, a user who has not set it up (TwoFactorSetupRequired), except set it up."""
     user = User.get_or_none((User.id == actor.user_id) & (User.is_active == True))  # noqa: E712
     if user is None or (actor.generation is not None and user.session_generation != actor.generation):
         raise NotAuthenticated()
+    if not setting_up_two_factor and two_factor.missing_but_required(user.id):
+        raise TwoFactorSetupRequired()
     return user
 
 

@@ -11,6 +11,9 @@ from .errors import ConfigError
 
 DEFAULT_HOST = '127.0.0.1'
 DEFAULT_PORT = 8080
+DEFAULT_REVEAL_SECONDS = 60
+DEFAULT_CLIPBOARD_SECONDS = 30
+MAX_GUARD_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class Settings:
     storage_secret: str | None
     secure_cookies: bool = False
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
+    reveal_seconds: int = DEFAULT_REVEAL_SECONDS  # Protected information closes itself after this
+    clipboard_seconds: int = DEFAULT_CLIPBOARD_SECONDS  # a copied value is cleared from the clipboard after this
 
     @property
     def storage_secret_file(self) -> Path:
@@ -66,7 +71,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
         secure_cookies=secure_text in ('true', '1', 'yes'),
         trusted_proxies=_networks(env.get('MYSAFE_TRUSTED_PROXIES') or '', 'MYSAFE_TRUSTED_PROXIES'),
+        reveal_seconds=_seconds(env, 'MYSAFE_REVEAL_SECONDS', DEFAULT_REVEAL_SECONDS),
+        clipboard_seconds=_seconds(env, 'MYSAFE_CLIPBOARD_SECONDS', DEFAULT_CLIPBOARD_SECONDS),
     )
+
+
+def _seconds(env: _Checked, name: str, default: int) -> int:
+    """A whole number of seconds from 1 to MAX_GUARD_SECONDS (ConfigError naming the variable)."""
+    text = (env.get(name) or str(default)).strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_GUARD_SECONDS:
+        raise ConfigError(f'{name} must be a whole number of seconds from 1 to {MAX_GUARD_SECONDS} (got {text!r})')
+    return int(text)
 
 
 def _networks(text: str, variable: str) -> tuple[str, ...]:

@@ -46,6 +46,14 @@ class PasswordRequired(StoreError):
         super().__init__(message)
 
 
+class TwoFactorSetupRequired(StoreError):
+    """An administrator requires two-factor for everyone, and the acting user has not set it up yet."""
+
+    def __init__(self, message: str = 'Your administrator requires two-factor authentication: set it up to go on.'
+                 ) -> None:
+        super().__init__(message)
+
+
 UNREADABLE_SECRET = ('This client secret cannot be decrypted: the data was altered or the master key does not match. '
                      'Nothing was shown.')
 

@@ -151,6 +151,31 @@ class LoginThrottle(BaseModel):
     window_started_at = DateTimeField(default=utcnow, index=True)
 
 
+class TwoFactor(BaseModel):
+    """A user's TOTP key (RFC 6238), sealed with the master key; on once `enabled_at` is set."""
+    user = ForeignKeyField(User, unique=True, on_delete='CASCADE', backref='+')
+    sealed_key = BlobField()  # AES-256-GCM under the master key, associated data naming table, user and field
+    enabled_at = DateTimeField(null=True)  # None while the user is setting it up
+    last_step = IntegerField(default=0)  # the latest time-step accepted: each code is accepted once
+    # A log-in between its two steps: the hash of a random proof, the step it proves ('password', then 'code').
+    login_proof_hash = CharField(max_length=64, null=True)
+    login_stage = CharField(max_length=8, default='')
+    login_expires_at = DateTimeField(null=True)
+
+
+class RecoveryCode(BaseModel):
+    """One of a user's 10 recovery codes, as a keyed hash; good once."""
+    user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
+    code_hash = CharField(max_length=64, unique=True)
+    used_at = DateTimeField(null=True)
+
+
+class Setting(BaseModel):
+    """An administrator's setting for everyone, e.g. 'two_factor_required' = 'true'."""
+    name = CharField(max_length=64, unique=True)
+    value = CharField(max_length=255, default='')
+
+
 class KeyCheck(BaseModel):
     """One row proving which master key encrypted this database."""
     key_id = CharField(max_length=32)
@@ -159,4 +184,4 @@ class KeyCheck(BaseModel):
 
 
 MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
-          AccessKey, AccessKeySecret, KeyCheck)
+          AccessKey, AccessKeySecret, KeyCheck, TwoFactor, RecoveryCode, Setting)

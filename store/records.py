@@ -30,6 +30,24 @@ class UserInfo:
     must_change_password: bool = False
     password_reset_by: str = ''
     password_reset_at: dt.datetime | None = None
+    # Set by a correct password when the user has two-factor on: the log-in asks for a Code next, and
+    # `login_proof` (never shown, never stored) carries the proof of each step to the next.
+    two_factor_required: bool = False
+    login_proof: str = field(default='', repr=False)
+
+
+@dataclass(frozen=True)
+class TwoFactorStatus:
+    enabled: bool
+    enabled_at: dt.datetime | None = None
+    recovery_codes_left: int = 0
+
+
+@dataclass(frozen=True)
+class TwoFactorSetup:
+    """A new TOTP key for the user to scan (otpauth URI) or type (key, base32); on after one correct code."""
+    key: str = field(repr=False)
+    uri: str = field(repr=False)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from peewee import InterfaceError, OperationalError
 from playhouse.pool import MaxConnectionsExceeded
 
 from . import crypto, database
-from .config import Settings
+from .config import DEFAULT_CLIPBOARD_SECONDS, DEFAULT_REVEAL_SECONDS, Settings
 from .errors import DatabaseUnavailable, StartupError
 from .models import User, db
 
 P = ParamSpec('P')
 T = TypeVar('T')
 _keyring: list[crypto.Keyring] = []
+_settings: list[Settings] = []
 _set_up: list[bool] = []  # [True] once this process has seen a user: MySafe never needs setting up again
 STOP_GRACE = 10.0  # seconds stop() waits for units of work in flight (a save) before closing the pool
 
@@ -55,6 +56,7 @@ def start(settings: Settings) -> crypto.Keyring:
         database.create_schema(keyring)
         set_up = User.select().exists()
     _keyring[:] = [keyring]
+    _settings[:] = [settings]
     if set_up:
         mark_set_up()
     return keyring
@@ -99,6 +101,12 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     finally:
         _units.open = False
         _in_flight.leave()
+def guard_seconds() -> tuple[int, int]:
+    """How long a revealed value stays on screen, and a copied one on the clipboard (MYSAFE_REVEAL_SECONDS,
+    MYSAFE_CLIPBOARD_SECONDS); the defaults before start-up."""
+    if not _settings:
+        return DEFAULT_REVEAL_SECONDS, DEFAULT_CLIPBOARD_SECONDS
+    return _settings[0].reveal_seconds, _settings[0].clipboard_seconds
 
 
 def keyring() -> crypto.Keyring:
@@ -112,7 +120,10 @@ def stop() -> None:
     forget the key and close every connection of the pool. Runs at shutdown (SIGTERM) and between tests."""
     # No parameters: NiceGUI hands its app to a shutdown handler that takes one.
     _in_flight.wait_until_none(STOP_GRACE)
+    from . import two_factor  # here: two_factor itself needs this module
+    two_factor.forget_cached()
     _keyring.clear()
+    _settings.clear()
     _set_up.clear()
     if db.obj is not None:
         db.obj.close_all()

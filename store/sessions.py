@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from . import two_factor
 from .accounts import to_info
 from .errors import NotAuthenticated, ValidationError
 from .models import LoginTicket, User, db, utcnow
@@ -16,12 +17,15 @@ TICKET_LIFETIME = dt.timedelta(seconds=60)
 
 def issue_login_ticket(user: UserInfo) -> str:
     """A one-time ticket (valid 60 s) for a user who has just proved who they are; never for one who must
-    first choose a new password."""
+    first choose a new password, nor for one with two-factor on without the proof of a correct Code
+    (`two_factor.complete_login`), whatever the page does."""
     row = User.get_or_none((User.id == user.id) & (User.is_active == True))  # noqa: E712
     if row is None:
         raise NotAuthenticated()
     if row.must_change_password:
         raise ValidationError({'password': 'Choose a new password first'})
+    if not two_factor.login_may_finish(user):
+        raise NotAuthenticated('Enter the code from your authenticator app first.')
     token = secrets.token_urlsafe(32)
     with db.atomic():
         LoginTicket.delete().where(LoginTicket.expires_at < utcnow()).execute()

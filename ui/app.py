@@ -5,7 +5,7 @@ from nicegui import context, ui
 
 from .frame import Router, Shell
 from .pages import (access_keys, admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login,
-                    setup)
+                    setup, two_factor)
 
 
 def root() -> None:
@@ -34,6 +34,7 @@ def root() -> None:
         '/access-keys': access_keys.create,
         '/audit': audit.create,
         '/admin/users': admin_users.create,
+        '/two-factor': two_factor.create,
     }, shell).classes('w-full')
 
 

@@ -19,7 +19,7 @@ import pytest
 
 import store
 from store import (access_keys, accounts, admin, api_reads, api_secrets, audit, config, history, listing, sessions,
-                   sharing)
+                   sharing, two_factor)
 from store.errors import StoreError, ValidationError
 from store.models import ClientSecretHistory, db
 from store.records import AccessKeyInput, ApiSecretFilter, ApiSecretInput, AuditFilter
@@ -86,6 +86,15 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     sharing.share: lambda w: {'actor': w.alice, 'secret_ids': [w.secret_id], 'grants': {w.bob.user_id: False}},
     sharing.set_access: lambda w: {'actor': w.alice, 'secret_id': w.secret_id, 'grants': {w.bob.user_id: False}},
     sharing.remove_access: lambda w: {'actor': w.alice, 'secret_id': w.secret_id, 'user_id': 10**6},
+    two_factor.status: lambda w: {'actor': w.alice},
+    two_factor.begin_setup: lambda w: {'actor': w.alice},
+    two_factor.enable: lambda w: {'actor': w.alice, 'code': '123456'},
+    two_factor.disable: lambda w: {'actor': w.alice, 'code': '123456'},
+    two_factor.reset: lambda w: {'actor': w.root, 'user_id': w.bob.user_id},
+    two_factor.is_required: lambda w: {'actor': w.root},
+    two_factor.set_required: lambda w: {'actor': w.root, 'required': False},
+    two_factor.complete_login: lambda w: {'user': accounts.authenticate('alice', PASSWORD), 'code': 'abcd-efgh',
+                                          'ip': '192.0.2.1', 'user_agent': 'ua'},
     access_keys.create_access_key: lambda w: {'actor': w.alice, 'data': AccessKeyInput(
         name='deploy', expires='', secret_ids=[w.secret_id], allowed_ips='10.0.0.0/8')},
     access_keys.list_access_keys: lambda w: {'actor': w.alice},

@@ -26,6 +26,21 @@ def test_a_secure_cookies_value_that_is_not_a_boolean_is_refused_by_name(tmp_pat
         config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_SECURE_COOKIES': 'maybe'})
 
 
+def test_reveal_and_clipboard_seconds_default_to_60_and_30(tmp_path):
+    settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path)})
+    assert (settings.reveal_seconds, settings.clipboard_seconds) == (60, 30)
+    settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_REVEAL_SECONDS': '15',
+                                     'MYSAFE_CLIPBOARD_SECONDS': ' 5 '})
+    assert (settings.reveal_seconds, settings.clipboard_seconds) == (15, 5)
+
+
+@pytest.mark.parametrize('name', ['MYSAFE_REVEAL_SECONDS', 'MYSAFE_CLIPBOARD_SECONDS'])
+@pytest.mark.parametrize('text', ['0', '-5', '3601', 'ten', '1.5', '٣'])
+def test_a_reveal_or_clipboard_time_that_is_not_1_to_3600_seconds_is_refused_by_name(tmp_path, name, text):
+    with pytest.raises(ConfigError, match=f'{name} must be a whole number of seconds from 1 to 3600'):
+        config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), name: text})
+
+
 def test_trusted_proxies_are_none_by_default_and_read_as_networks(tmp_path):
     assert config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path)}).trusted_proxies == ()
     settings = config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path),

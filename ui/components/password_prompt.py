@@ -14,6 +14,8 @@ async def confirm_password() -> bool:
     with ui.dialog().props('aria-label="Confirm your password"') as dialog, ui.card().classes('min-w-[22rem]'):
         ui.label('Confirm your password').classes('text-h6').props('role=heading aria-level=2')
         ui.label('This API secret asks for your password before it is revealed.')
+        ui.label('With two-factor authentication on, a current code from your authenticator app does too.') \
+            .classes('text-caption text-grey-9')
         password = ui.input('Password', password=True).classes('w-full') \
             .props('autocomplete=current-password autofocus')
 

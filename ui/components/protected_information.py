@@ -1,27 +1,51 @@
 """The Protected information dialog: the client secret is fetched only when it opens, deleted when it closes."""
 from __future__ import annotations
 
+import math
+import time
+
 from nicegui import ui
 
-from store import api_secrets
+from store import api_secrets, runtime
 
 from .store_call import FAILED, call
 
-# Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS.
+# Copies the text of one element to the clipboard, with a fallback for pages not served over HTTPS. Where the page
+# can read the clipboard back, it clears it %(seconds)s s later if it still holds the copied text (never what the
+# person copied since); a clipboard that cannot be read now is tried again when the window next gets the focus
+# (browsers refuse the clipboard to a page in the background). Only a status word goes back to the server: the value
+# never does. 'clearing': cleared later; 'copied': copied, but this page cannot clear it; 'failed': not copied.
 _COPY_JS = '''
 (async () => {
-  const el = document.getElementById(%s);
-  if (!el) return false;
+  const el = document.getElementById(%(element)s);
+  if (!el) return 'failed';
   const text = el.innerText;
-  try { await navigator.clipboard.writeText(text); return true; } catch (e) {}
-  const area = document.createElement('textarea');
-  area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
-  document.body.appendChild(area); area.select();
-  let ok = false; try { ok = document.execCommand('copy'); } catch (e) {}
-  area.remove();
-  return ok;
+  let copied = false;
+  try { await navigator.clipboard.writeText(text); copied = true; } catch (e) {}
+  if (!copied) {
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    let ok = false; try { ok = document.execCommand('copy'); } catch (e) {}
+    area.remove();
+    return ok ? 'copied' : 'failed';
+  }
+  const read = () => Promise.race([navigator.clipboard.readText(),
+                                   new Promise((_, no) => setTimeout(() => no(new Error('no answer')), 3000))]);
+  try { if (await read() !== text) return 'copied'; } catch (e) { return 'copied'; }
+  const clear = async () => {
+    try {
+      if (await read() === text) await navigator.clipboard.writeText('');
+    } catch (e) { window.addEventListener('focus', clear, {once: true}); }
+  };
+  setTimeout(clear, %(seconds)s * 1000);
+  return 'clearing';
 })()
 '''
+
+# Visually hidden, still read by screen readers.
+_SCREEN_READER_ONLY = 'absolute w-px h-px overflow-hidden whitespace-nowrap [clip:rect(0,0,0,0)]'
+ANNOUNCE_EVERY = 15  # seconds between the polite announcements of the time left
 
 
 async def open_protected_information(secret_id: int, client_id: str | None = None) -> None:
@@ -40,26 +64,59 @@ def _reveal(actor, secret_id: int, client_id: str | None) -> tuple[str, str]:
 
 
 def show_protected_information(secret_id: int, client_id: str, client_secret: str, note: str = '') -> None:
-    """Show already revealed values; the dialog is deleted, not hidden, when it closes."""
+    """Show already revealed values for MYSAFE_REVEAL_SECONDS; the dialog is deleted, not hidden, when it closes
+    (by hand, by itself, or with the page it belongs to when the person goes elsewhere or the session ends)."""
+    reveal_seconds, clipboard_seconds = runtime.guard_seconds()
     with ui.dialog().props('aria-label="Protected information"') as dialog, \
             ui.card().classes('min-w-[24rem] max-w-2xl'):
         ui.label('Protected information').classes('text-h6').props('role=heading aria-level=2')
         if note:
             ui.label(note).classes('text-grey-9')
-        _copyable_value('Client ID', client_id, secret_id, 'client_id')
+        _copyable_value('Client ID', client_id, secret_id, 'client_id', clipboard_seconds)
         if client_secret:
-            _copyable_value('Client secret', client_secret, secret_id, 'client_secret')
+            _copyable_value('Client secret', client_secret, secret_id, 'client_secret', clipboard_seconds)
         else:
             ui.label('Client secret').classes('text-caption text-grey-9')
             ui.label('No client secret is stored for this API secret.').classes('italic')
-        with ui.row().classes('w-full justify-end'):
+        with ui.row().classes('w-full items-center justify-between'):
+            countdown = _countdown(reveal_seconds)
             ui.button('Close', on_click=dialog.close).props('flat')
+        # Inside the dialog, so it is deleted (and stops) with it.
+        ui.timer(1.0, lambda: countdown(close_by_itself))
+
+    def close_by_itself() -> None:
+        dialog.close()
+        dialog.delete()  # at once: the browser may not answer the close (a tab asleep, a connection gone)
     # Deleted, not hidden: a hidden element would keep the secret in the browser's element store.
     dialog.on('hide', dialog.delete)
     dialog.open()
 
 
-def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
+def _countdown(seconds: int):
+    """"Closes in N s", shown every second; a polite live region says it every ANNOUNCE_EVERY seconds only.
+    Returns the tick: it updates both and calls `on_end` once the time is up."""
+    deadline = time.monotonic() + seconds
+    shown = ui.label(_closes_in(seconds)).classes('text-grey-9')
+    spoken = ui.label(_closes_in(seconds)).classes(_SCREEN_READER_ONLY)
+    spoken.props['aria-live'] = 'polite'
+    spoken.props['aria-atomic'] = 'true'
+
+    def tick(on_end) -> None:
+        left = math.ceil(deadline - time.monotonic())
+        if left <= 0:
+            on_end()
+            return
+        shown.text = _closes_in(left)
+        if left % ANNOUNCE_EVERY == 0 and spoken.text != _closes_in(left):
+            spoken.text = _closes_in(left)
+    return tick
+
+
+def _closes_in(seconds: int) -> str:
+    return f'Closes in {seconds} s'
+
+
+def _copyable_value(label: str, value: str, secret_id: int, field: str, clipboard_seconds: int) -> None:
     ui.label(label).classes('text-caption text-grey-9 q-mt-sm')
     with ui.row().classes('w-full items-center no-wrap gap-2'):
         text = ui.label(value).classes('font-mono break-all grow bg-grey-2 q-pa-sm rounded')
@@ -68,8 +125,13 @@ def _copyable_value(label: str, value: str, secret_id: int, field: str) -> None:
             # The store says yes (enabled, access, password if asked) and records the copy before it happens.
             if await call(api_secrets.record_copy, secret_id, field) is FAILED:
                 return
-            if await ui.run_javascript(_COPY_JS % f'"c{text.id}"'):
-                ui.notify(f'{label} copied', type='positive')
+            status = await ui.run_javascript(_COPY_JS % {'element': f'"c{text.id}"', 'seconds': clipboard_seconds},
+                                             timeout=6)
+            if status == 'clearing':
+                ui.notify(f'{label} copied. The clipboard will be cleared in {clipboard_seconds} s.', type='positive')
+            elif status == 'copied':
+                ui.notify(f'{label} copied. This browser does not let MySafe read the clipboard, so it could not '
+                          'be cleared: copy something else over it when you are done.', type='warning')
             else:
                 ui.notify('Copying failed: select the text and copy it yourself', type='warning')
 

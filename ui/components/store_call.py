@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from nicegui import ui
 
 from store.errors import (ConflictError, DecryptionError, Forbidden, NotAuthenticated, NotFound, PasswordRequired,
-                          StoreError, ValidationError)
+                          StoreError, TwoFactorSetupRequired, ValidationError)
 
 from .. import session
 from ..worker import in_worker
@@ -93,6 +93,9 @@ def show_refusal(error: StoreError, *, fields: dict | None = None, conflict: ui.
         conflict.text = ''
     if isinstance(error, NotAuthenticated):
         session.expired()
+    elif isinstance(error, TwoFactorSetupRequired):  # an administrator requires it: set it up first
+        ui.notify(str(error), type='warning', multi_line=True)
+        ui.navigate.to('/two-factor')
     elif isinstance(error, ValidationError) and fields:
         show_errors(fields, error)
     elif isinstance(error, ConflictError) and conflict is not None:

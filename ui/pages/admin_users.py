@@ -1,9 +1,9 @@
-"""Administration: administrators add users, reset passwords, deactivate and activate accounts."""
+"""Administration: administrators add users, reset passwords and two-factor, deactivate and activate accounts."""
 from __future__ import annotations
 
 from nicegui import ui
 
-from store import admin
+from store import admin, two_factor
 from store.records import UserInfo
 
 from ..components.confirmation import confirm
@@ -22,6 +22,8 @@ COLUMNS = [
 ACTIONS_CELL = r'''
 <q-td :props="props">
   <q-btn flat dense no-caps icon="key" label="Reset password" @click="() => $parent.$emit('reset', props.row)" />
+  <q-btn flat dense no-caps icon="phonelink_erase" label="Reset two-factor"
+         @click="() => $parent.$emit('reset_two_factor', props.row)" />
   <q-btn flat dense no-caps :icon="props.row.active ? 'person_off' : 'person'"
          :label="props.row.active ? 'Deactivate' : 'Activate'" @click="() => $parent.$emit('toggle', props.row)" />
 </q-td>
@@ -31,7 +33,11 @@ ACTIONS_CELL = r'''
 @requires_admin
 async def create(user: UserInfo) -> None:
     with page('Users'):
-        with ui.row().classes('w-full'):
+        required = await call(two_factor.is_required)
+        if required is FAILED:
+            return
+        with ui.row().classes('w-full items-center'):
+            _require_two_factor_switch(required)
             ui.space()
             ui.button('Add user', icon='person_add', on_click=lambda: _add_user_dialog(refresh))
         users = await call(admin.list_users)
@@ -41,6 +47,7 @@ async def create(user: UserInfo) -> None:
             .props('flat bordered')
         table.add_slot('body-cell-actions', ACTIONS_CELL)
         table.on('reset', lambda e: _reset_password_dialog(e.args.get('id'), str(e.args.get('username', ''))))
+        table.on('reset_two_factor', lambda e: _reset_two_factor(e.args.get('id'), str(e.args.get('username', ''))))
         table.on('toggle', lambda e: _toggle(e.args.get('id'), str(e.args.get('username', '')),
                                              not e.args.get('active'), refresh))
 
@@ -100,6 +107,33 @@ def _reset_password_dialog(user_id: object, username: str) -> None:
             ui.button('Save', on_click=save)
     dialog.on('hide', dialog.delete)
     dialog.open()
+
+
+def _require_two_factor_switch(required: bool) -> None:
+    """Require two-factor for everyone: users without it are taken to set it up (the store enforces it)."""
+    switch = ui.switch('Require two-factor for everyone', value=required)
+    busy = []
+
+    async def changed() -> None:
+        if busy:
+            return
+        wanted = bool(switch.value)
+        if await call(two_factor.set_required, wanted) is FAILED:
+            busy.append(True)
+            switch.value = not wanted  # as it was: the store refused
+            busy.clear()
+            return
+        ui.notify('Two-factor is now required for everyone' if wanted else 'Two-factor is no longer required',
+                  type='positive')
+
+    switch.on_value_change(changed)
+
+
+async def _reset_two_factor(user_id: object, username: str) -> None:
+    if not await confirm(f'Are you sure you want to reset the two-factor authentication of the user: {username}?'):
+        return
+    if await call(two_factor.reset, user_id) is not FAILED:
+        ui.notify('Two-factor authentication reset: the user can log in with their password alone', type='positive')
 
 
 async def _toggle(user_id: object, username: str, active: bool, on_done) -> None:

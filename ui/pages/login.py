@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from store import accounts, runtime
+from store import accounts, runtime, two_factor
 from store.records import UserInfo
 from store.validation import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
@@ -39,15 +39,47 @@ async def create(return_to: str = '') -> None:
             if user.must_change_password:
                 card.clear()
                 with card:
-                    _choose_new_password(user, username.value, typed, target)
+                    _choose_new_password(user, username.value, typed, target, card)
                 return
-            await session.begin(user, target)
+            await _finish(user, target, card)
 
         password.on('keydown.enter', submit)
         ui.button('Log in', on_click=submit).classes('w-full q-mt-md')
 
 
-def _choose_new_password(user: UserInfo, username: str, reset_password: str, target: str) -> None:
+async def _finish(user: UserInfo, target: str, card: ui.card) -> None:
+    """The password was right: ask the Code when the user has two-factor on (the store issues no log-in
+    ticket without it), then begin the session."""
+    if not user.two_factor_required:
+        if await call_anonymous(two_factor.missing_but_required, user.id) is True:
+            target = '/two-factor'  # an administrator requires it: set it up first (the store refuses all else)
+        await session.begin(user, target)
+        return
+    card.clear()
+    with card:
+        _ask_code(user, target)
+
+
+def _ask_code(user: UserInfo, target: str) -> None:
+    ui.label('Two-factor authentication').classes('text-h5').props('role=heading aria-level=1')
+    ui.label('Enter the code from your authenticator app, or one of your recovery codes.')
+    code = ui.input('Code').classes('w-full').props('autocomplete=one-time-code autofocus')
+    code.props['maxlength'] = 64
+    message = ui.label('').classes('text-negative').props('role=alert')
+
+    async def submit() -> None:
+        message.text = ''
+        typed, code.value = code.value, ''
+        done = await call_anonymous(two_factor.complete_login, user, typed, ip=session.client_ip(),
+                                    user_agent=session.user_agent(), fields={'code': code}, message=message)
+        if done is not FAILED:
+            await session.begin(done, target)
+
+    code.on('keydown.enter', submit)
+    ui.button('Log in', on_click=submit).classes('w-full q-mt-md')
+
+
+def _choose_new_password(user: UserInfo, username: str, reset_password: str, target: str, card: ui.card) -> None:
     """An administrator reset the password: say who and when, and have the user choose their own."""
     ui.label('Choose a new password').classes('text-h5').props('role=heading aria-level=1')
     ui.label(f'Your password was reset by {user.password_reset_by or "an administrator"} '
@@ -66,7 +98,7 @@ def _choose_new_password(user: UserInfo, username: str, reset_password: str, tar
                                       ip=session.client_ip(), user_agent=session.user_agent(), fields=fields,
                                       message=message)
         if chosen is not FAILED:
-            await session.begin(chosen, target)
+            await _finish(chosen, target, card)
 
     fields['confirmation'].on('keydown.enter', save)
     ui.button('Set password', on_click=save).classes('w-full q-mt-md')
