@@ -2,10 +2,15 @@
 filters are all run by the store; Export CSV writes every row the filters select."""
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
 from typing import Any
 
-from nicegui import ui
+from nicegui import app, background_tasks, context, ui
 from nicegui.elements.mixins.value_element import ValueElement
 
 from store.records import Page
@@ -77,6 +82,7 @@ class PagedTable:
         self.table.props['rows-per-page-options'] = ROWS_PER_PAGE_OPTIONS
         self.table.on('request', lambda event: self.load(event.args['pagination']))
         self.table.set_visibility(False)  # shown with its first page: never an empty table that then fills
+        self.more = ui.label('').classes('text-grey-9')
 
 
     async def load(self, pagination: dict | None = None) -> None:
@@ -93,12 +99,36 @@ class PagedTable:
     async def first_page(self) -> None:
         await self.load({**self.table.pagination, 'page': 1})
 
-    async def export(self, export_service: Callable, file_name: str) -> None:
-        """Every row the filters select (not only this page), in the table's order, as a CSV download."""
+    async def export(self, write_service: Callable, file_name: str) -> None:
+        """Every row the filters select (not only this page), in the table's order, as a CSV download.
+
+        `write_service(actor, out, sort=, descending=, filters=)` streams the rows into a private temporary
+        file in a worker thread (nothing but a batch of rows in memory); the browser then fetches the file,
+        which is removed a while later.
+        """
         request = self.request(self.table.pagination)
-        text = await self.filters.ask(export_service, sort=request['sort'], descending=request['descending'])
-        if text is not FAILED:
-            ui.download.content(text.encode('utf-8'), file_name, 'text/csv')
+        handle, name = tempfile.mkstemp(prefix='mysafe-export-', suffix='.csv')  # mode 0600
+        os.close(handle)
+        path = Path(name)
+
+        def write(actor, **kwargs):
+            with path.open('w', newline='', encoding='utf-8') as out:
+                return write_service(actor, out, **kwargs)
+
+        try:
+            rows = await self.filters.ask(write, sort=request['sort'], descending=request['descending'])
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        if rows is FAILED:
+            path.unlink(missing_ok=True)
+            return
+        # What ui.download.file does, as a URL the browser fetches once (the same path in tests' simulated browser).
+        src = app.add_static_file(local_file=path, single_use=True)
+        client = context.client
+        client.on_delete(lambda: app.remove_route(unquote(src)))
+        ui.download.from_url(src, file_name, 'text/csv')
+        background_tasks.create(_remove_later(path), name='remove an export')
 
     def request(self, pagination: dict) -> dict:
         """The table's pagination as the store's paging and sorting arguments (the store checks them)."""
@@ -110,3 +140,11 @@ class PagedTable:
         self.table.rows = [self.row(item) for item in page.items]
         self.table.pagination = {**pagination, 'page': page.page, 'rowsNumber': page.total}
         self.table.update()
+        # The store counts only so far (a count of a million rows costs seconds): say there are more.
+        self.more.text = (f'More than {page.total:,} match: reverse the sort to reach the last ones, or narrow the '
+                          'filters.') if page.more else ''
+
+
+async def _remove_later(path: Path, seconds: float = 300) -> None:
+    await asyncio.sleep(seconds)
+    path.unlink(missing_ok=True)

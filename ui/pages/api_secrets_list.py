@@ -73,7 +73,7 @@ async def create(user: UserInfo) -> None:
                 button.props('outline').disable()
             ui.space()
             ui.button('Export CSV', icon='download',
-                      on_click=lambda: paged.export(api_secrets.export_api_secrets_csv, 'api-secrets.csv')) \
+                      on_click=lambda: paged.export(api_secrets.write_api_secrets_csv, 'api-secrets.csv')) \
                 .props('flat')
             ui.button('Add API secret', icon='add', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
         for button in toolbar.descendants():

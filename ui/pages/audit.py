@@ -40,7 +40,7 @@ async def create(user: UserInfo, item: str = '') -> None:
             ui.button('Update', icon='refresh', on_click=lambda: paged.load()).props('flat no-caps')
             ui.space()
             ui.button('Export CSV', icon='download',
-                      on_click=lambda: paged.export(audit.export_events_csv, 'audit.csv')).props('flat no-caps')
+                      on_click=lambda: paged.export(audit.write_events_csv, 'audit.csv')).props('flat no-caps')
         filters = FilterPanel(on_apply=lambda: paged.first_page(), fields=_fields, record=AuditFilter,
                               fixed={'item_id': item})
         paged = PagedTable(COLUMNS, filters=filters, list_service=audit.list_events, row=_row, sort='date',
