@@ -30,7 +30,7 @@ import psycopg2  # noqa: E402
 from peewee import PostgresqlDatabase  # noqa: E402
 
 from store import api_secrets, config, listing, runtime  # noqa: E402
-from store.api_secrets import TABLE  # noqa: E402
+from store.secret_values import TABLE  # noqa: E402
 from store.models import Access, ApiSecret, User, db, utcnow  # noqa: E402
 from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretFilter  # noqa: E402

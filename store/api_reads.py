@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from . import events
 from .access_keys import authenticate_key, touch
-from .api_secrets import TABLE, decrypt_value, mark_used
+from .api_secrets import mark_used
 from .errors import Forbidden, NotFound, SecretDisabled, ValidationError
 from .listing import tags_of
 from .models import AccessKey, AccessKeySecret, ApiSecret, User, db
 from .permissions import find_secret, parse_id, visible_to
 from .records import Actor, ApiItem, Page
+from .secret_values import TABLE, decrypt_value
 from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500

@@ -13,13 +13,12 @@ from .accounts import acting_user, password_confirmed
 from .errors import UNREADABLE_SECRET, ConflictError, DecryptionError, PasswordRequired, SecretDisabled, ValidationError
 # The list lives there.
 from .listing import export_api_secrets_csv, list_api_secrets, tags_of, write_api_secrets_csv  # noqa: F401
-from .models import Access, ApiSecret, ClientSecretHistory, User, db, utcnow
+from .models import Access, ApiSecret, User, db, utcnow
 from .permissions import EDITORS, find_secret, parse_ids, parse_version
 from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
+from .secret_values import TABLE, decrypt_value, keep_in_history, new_client_secret, readable_value
 from .validation import clean_api_secret
 
-TABLE = 'api_secret'
-HISTORY_TABLE = 'client_secret_history'
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
 CANNOT_BE_DECRYPTED = 'cannot be decrypted'  # appended to the Details of the Reveal event that found it so
@@ -110,7 +109,7 @@ def update_api_secret(actor: Actor, secret_id: int, data: ApiSecretInput, expect
         with db.atomic():
             if cleaned['client_secret'] and cleaned['client_secret'] != readable_value(secret):
                 keep_in_history(secret, user, now)
-                changes.update(_new_client_secret(secret, cleaned['client_secret']), secret_set_at=now,
+                changes.update(new_client_secret(secret, cleaned['client_secret']), secret_set_at=now,
                                secret_set_by=user.id)
             updated = (ApiSecret.update(**changes)
                        .where((ApiSecret.id == secret.id) & (ApiSecret.version == expected_version)).execute())
@@ -166,45 +165,6 @@ def check_usable(secret: ApiSecret, user: User, actor: Actor) -> None:
         raise PasswordRequired()
 
 
-def decrypt_value(secret: ApiSecret, blob: bytes | None, table: str, record_id: int) -> str:
-    """Decrypt a client secret of `secret` stored in `table` row `record_id` ('' when none is stored)."""
-    if blob is None:
-        return ''
-    keyring = runtime.keyring()
-    data_key = keyring.unwrap(bytes(secret.wrapped_data_key), TABLE, secret.id)
-    return keyring.decrypt(data_key, bytes(blob), table, record_id, 'client_secret')
-
-
-def encrypt_value(secret: ApiSecret, plaintext: str, table: str = TABLE, record_id: int | None = None) -> bytes:
-    keyring = runtime.keyring()
-    data_key = keyring.unwrap(bytes(secret.wrapped_data_key), TABLE, secret.id)
-    return keyring.encrypt(data_key, plaintext, table, secret.id if record_id is None else record_id,
-                           'client_secret')
-
-
-def readable_value(secret: ApiSecret) -> str | None:
-    """The current client secret, or None when it cannot be decrypted."""
-    try:
-        return decrypt_value(secret, secret.client_secret, TABLE, secret.id)
-    except DecryptionError:
-        return None
-
-
-def keep_in_history(secret: ApiSecret, user: User, now) -> None:
-    """Move the current client secret into the history, re-encrypted for its history row; a value that
-    cannot be decrypted is kept as it is, marked unreadable."""
-    if secret.client_secret is None:
-        return
-    entry = ClientSecretHistory.create(secret=secret.id, set_at=secret.secret_set_at, set_by=secret.secret_set_by_id,
-                                       replaced_at=now, replaced_by=user.id, client_secret=None)
-    plaintext = readable_value(secret)
-    if plaintext is None:
-        entry.client_secret, entry.unreadable = bytes(secret.client_secret), True
-    else:
-        entry.client_secret = encrypt_value(secret, plaintext, HISTORY_TABLE, entry.id)
-    entry.save()
-
-
 def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: DecryptionError) -> DecryptionError:
     """Record that a reveal found `label` undecryptable (a Reveal event saying so; Last use unchanged),
     log which row, and return the error people see."""
@@ -234,19 +194,6 @@ def _columns(cleaned: dict) -> dict:
     return {'name': cleaned['name'], 'url': cleaned['url'], 'client_id': cleaned['client_id'],
             'identifier': cleaned['identifier'], 'method': cleaned['method'], 'tags': '\n'.join(cleaned['tags']),
             'notes': cleaned['notes'], 'ask_password': cleaned['ask_password']}
-
-
-def _new_client_secret(secret: ApiSecret, plaintext: str) -> dict:
-    """The columns that store a new client secret, encrypted with the secret's data key; when that key
-    itself cannot be unwrapped, with a new one (every earlier value is then unreadable)."""
-    try:
-        return {'client_secret': encrypt_value(secret, plaintext)}
-    except DecryptionError:
-        keyring = runtime.keyring()
-        data_key, wrapped = keyring.new_data_key(TABLE, secret.id)
-        ClientSecretHistory.update(unreadable=True).where(ClientSecretHistory.secret == secret.id).execute()
-        return {'client_secret': keyring.encrypt(data_key, plaintext, TABLE, secret.id, 'client_secret'),
-                'wrapped_data_key': wrapped, 'key_id': keyring.key_id}
 
 
 def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: int | None = None) -> None:

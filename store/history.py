@@ -3,22 +3,12 @@ from __future__ import annotations
 
 from . import events
 from .accounts import acting_user
-from .api_secrets import (
-    HISTORY_TABLE,
-    TABLE,
-    check_usable,
-    conflict_error,
-    decrypt_value,
-    encrypt_value,
-    keep_in_history,
-    mark_used,
-    name_of,
-    unreadable,
-)
+from .api_secrets import check_usable, conflict_error, mark_used, name_of, unreadable
 from .errors import UNREADABLE_SECRET, DecryptionError, NotFound
 from .models import ApiSecret, ClientSecretHistory, db, utcnow
 from .permissions import EDITORS, find_secret, parse_id, parse_version
 from .records import Actor, HistoryEntry
+from .secret_values import HISTORY_TABLE, TABLE, decrypt_value, encrypt_value, keep_in_history
 
 
 def list_history(actor: Actor, secret_id: int) -> list[HistoryEntry]:
