@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,15 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psycopg2  # noqa: E402
 
-from store import api_secrets, audit, config, events, runtime  # noqa: E402
+from stores import POSTGRES, fresh_store  # noqa: E402
+from store import api_secrets, audit, events, runtime  # noqa: E402
 from store.models import Event, User, db  # noqa: E402
 from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretInput  # noqa: E402
 
-POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 
 
 def main() -> None:
@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f'machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}')
     for backend in args.backends.split(','):
-        with _store(backend) as url:
+        with fresh_store(backend) as url:
             _run(backend, url, args.events)
 
 
@@ -141,39 +141,6 @@ def _seed(count: int) -> tuple[Actor, Actor]:
             Event.insert_many(batch).execute()
     db.close()
     return admin, other
-
-
-class _store:
-    """The store started on a new database of `backend`; yields its URL, and removes it at the end."""
-
-    def __init__(self, backend: str) -> None:
-        self.backend, self.name = backend, f'mysafe_bench_{secrets.token_hex(4)}'
-
-    def __enter__(self) -> str:
-        self.data_dir = tempfile.TemporaryDirectory(prefix='mysafe-bench-')
-        env = {'MYSAFE_DATA_DIR': self.data_dir.name}
-        url = f'sqlite:///{self.data_dir.name}/mysafe.db'
-        if self.backend == 'postgresql':
-            self._admin(f'CREATE DATABASE {self.name}')
-            url = env['MYSAFE_DATABASE_URL'] = f'postgresql://postgres@127.0.0.1:5432/{self.name}'
-        runtime.stop()
-        runtime.start(config.load_settings(env))
-        db.close()
-        return url
-
-    def __exit__(self, *_) -> None:
-        runtime.stop()
-        if self.backend == 'postgresql':
-            self._admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
-        self.data_dir.cleanup()
-
-    @staticmethod
-    def _admin(sql: str) -> None:
-        connection = psycopg2.connect(dbname='postgres', **POSTGRES)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
 
 
 class _TimedFile:

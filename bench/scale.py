@@ -19,23 +19,22 @@ import platform
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg2  # noqa: E402
 from peewee import PostgresqlDatabase  # noqa: E402
 
-from store import api_secrets, config, listing, runtime  # noqa: E402
+from stores import fresh_store  # noqa: E402
+from store import api_secrets, listing, runtime  # noqa: E402
 from store.secret_values import TABLE  # noqa: E402
 from store.models import Access, ApiSecret, User, db, utcnow  # noqa: E402
 from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretFilter  # noqa: E402
 
-POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 OTHERS = 50  # other owners
 BATCH = 5000
 
@@ -76,7 +75,7 @@ def main() -> None:
     for backend in args.backends.split(','):
         results = {}
         for size in sizes:
-            with _store(backend):
+            with fresh_store(backend):
                 started = time.perf_counter()
                 everyone, some = _seed(size)
                 print(f'{backend}: built {size} visible (+{size // 5 + 2000} more) in '
@@ -172,37 +171,6 @@ def _insert_secrets(owners: list[int]) -> int:
 def _insert(rows: list[dict]) -> None:
     with db.atomic():
         ApiSecret.insert_many(rows).execute()
-
-
-class _store:
-    """The store started on a new database of `backend`, removed at the end."""
-
-    def __init__(self, backend: str) -> None:
-        self.backend, self.name = backend, f'mysafe_bench_{secrets.token_hex(4)}'
-
-    def __enter__(self) -> None:
-        self.data_dir = tempfile.TemporaryDirectory(prefix='mysafe-bench-')
-        env = {'MYSAFE_DATA_DIR': self.data_dir.name}
-        if self.backend == 'postgresql':
-            self._admin(f'CREATE DATABASE {self.name}')
-            self._admin(f'ALTER DATABASE {self.name} SET synchronous_commit = off')
-            env['MYSAFE_DATABASE_URL'] = f'postgresql://postgres@127.0.0.1:5432/{self.name}'
-        runtime.stop()
-        runtime.start(config.load_settings(env))
-
-    def __exit__(self, *_) -> None:
-        runtime.stop()
-        if self.backend == 'postgresql':
-            self._admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
-        self.data_dir.cleanup()
-
-    @staticmethod
-    def _admin(sql: str) -> None:
-        connection = psycopg2.connect(dbname='postgres', **POSTGRES)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
 
 
 if __name__ == '__main__':
