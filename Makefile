@@ -58,5 +58,7 @@ test: venv chromium nginx
 
 bench: venv chromium
 	$(PY) bench/run.py
+	$(PY) bench/export.py
+	$(PY) bench/api.py
 	$(PY) bench/browser.py
 	$(PY) bench/sessions.py
