@@ -25,7 +25,12 @@ def test_a_key_made_on_the_page_reads_its_secret_and_is_shown_only_once(
     picker.press_sequentially('twilio')
     page.get_by_role('option', name=data.twilio.name).click()
     page.keyboard.press('Escape')  # closes the options, not the dialog
+    try:
+        expect(page.get_by_role('listbox')).to_have_count(0, timeout=3000)
+    except AssertionError:  # a search answered late (a loaded machine) showed them once more
+        page.keyboard.press('Escape')
     expect(page.get_by_role('listbox')).to_have_count(0)
+    expect(dialog.get_by_role('button', name='Create')).to_be_visible()
     assert serious_violations(page, skip=('color-contrast',)) == []
     dialog.get_by_role('button', name='Create').click()
 

@@ -112,6 +112,20 @@ def _countdown(seconds: int):
     return tick
 
 
+async def copy_to_clipboard(text: ui.label, label: str, clipboard_seconds: int) -> None:
+    """Copy the label's text in the browser, have the page clear the clipboard later if it still holds it,
+    and tell the person which of the two happened (or that copying failed)."""
+    status = await ui.run_javascript(_COPY_JS % {'element': f'"c{text.id}"', 'seconds': clipboard_seconds},
+                                     timeout=6)
+    if status == 'clearing':
+        ui.notify(f'{label} copied. The clipboard will be cleared in {clipboard_seconds} s.', type='positive')
+    elif status == 'copied':
+        ui.notify(f'{label} copied. This browser does not let MySafe read the clipboard, so it could not '
+                  'be cleared: copy something else over it when you are done.', type='warning')
+    else:
+        ui.notify('Copying failed: select the text and copy it yourself', type='warning')
+
+
 def _closes_in(seconds: int) -> str:
     return f'Closes in {seconds} s'
 
@@ -125,15 +139,7 @@ def _copyable_value(label: str, value: str, secret_id: int, field: str, clipboar
             # The store says yes (enabled, access, password if asked) and records the copy before it happens.
             if await call(api_secrets.record_copy, secret_id, field) is FAILED:
                 return
-            status = await ui.run_javascript(_COPY_JS % {'element': f'"c{text.id}"', 'seconds': clipboard_seconds},
-                                             timeout=6)
-            if status == 'clearing':
-                ui.notify(f'{label} copied. The clipboard will be cleared in {clipboard_seconds} s.', type='positive')
-            elif status == 'copied':
-                ui.notify(f'{label} copied. This browser does not let MySafe read the clipboard, so it could not '
-                          'be cleared: copy something else over it when you are done.', type='warning')
-            else:
-                ui.notify('Copying failed: select the text and copy it yourself', type='warning')
+            await copy_to_clipboard(text, label, clipboard_seconds)
 
         button = ui.button('Copy', icon='content_copy', on_click=copy).props('flat dense')
         button.props['aria-label'] = f'Copy {label}'

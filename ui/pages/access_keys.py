@@ -6,12 +6,12 @@ import datetime as dt
 
 from nicegui import ui
 
-from store import access_keys
+from store import access_keys, runtime
 from store.records import AccessKeyInfo, AccessKeyInput, CreatedAccessKey, UserInfo
 
 from ..components.confirmation import confirm
 from ..components.display import when
-from ..components.protected_information import _COPY_JS as COPY_ELEMENT_TEXT_JS
+from ..components.protected_information import copy_to_clipboard
 from ..components.store_call import FAILED, call
 from ..frame import page, requires_user
 
@@ -119,13 +119,9 @@ def _show_created(created: CreatedAccessKey) -> None:
         with ui.row().classes('w-full items-center no-wrap gap-2'):
             token = ui.label(created.token).classes('font-mono break-all grow bg-grey-2 q-pa-sm rounded')
 
-            async def copy() -> None:
-                if await ui.run_javascript(COPY_ELEMENT_TEXT_JS % f'"c{token.id}"'):
-                    ui.notify('Access key copied', type='positive')
-                else:
-                    ui.notify('Copying failed: select the key and copy it yourself', type='warning')
-
-            ui.button('Copy', icon='content_copy', on_click=copy).props('flat dense')
+            ui.button('Copy', icon='content_copy',
+                      on_click=lambda: copy_to_clipboard(token, 'Access key', runtime.guard_seconds()[1])) \
+                .props('flat dense')
         with ui.row().classes('w-full justify-end'):
             ui.button('Close', on_click=lambda: _close_and_delete(dialog)).props('flat')
     dialog.on('hide', lambda: None if dialog.is_deleted else dialog.delete())
