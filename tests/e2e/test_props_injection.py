@@ -8,13 +8,13 @@ one (as the Share dialog once did) ran an administrator's script in the owner's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import PASSWORD, Seeded, SeededSecret, Server, protected_information, seed, seed_users
+from tests.e2e.support import PASSWORD, Seeded, SeededSecret, protected_information, seed, seed_users
 
 OWNER_NAME = 'Owner x" :title="window.__pwned = 1" d="'
 PEOPLE = {  # username: display name
@@ -41,15 +41,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seeded]:
     seed_users(data_dir, PEOPLE, share_by='owner',
                grants={secret.id: {name: index % 2 == 0 for index, name in enumerate(PEOPLE)} for secret in SECRETS})
     return data_dir, Seeded('owner', OWNER_NAME, *SECRETS)
-
-
-@pytest.fixture(scope='module')
-def server(seeded: tuple[Path, Seeded]) -> Iterator[Server]:
-    running = Server(seeded[0])
-    try:
-        yield running.start()
-    finally:
-        running.stop()
 
 
 @pytest.fixture
