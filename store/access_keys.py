@@ -21,7 +21,7 @@ from .models import AccessKey, AccessKeySecret, ApiSecret, Event, User, db, utcn
 from .permissions import find_secret, visible_to
 from .records import AccessKeyInfo, AccessKeyInput, Actor, CreatedAccessKey, NamedSecret
 from .tabular import paging
-from .validation import validate_name
+from .validation import text, validate_name
 
 TOKEN_PREFIX = 'mysafe_'  # recognisable, so secret scanners can find a leaked key
 _TOKEN = re.compile(r'mysafe_[A-Za-z0-9_-]{43}')  # the prefix and token_urlsafe(32): 256 random bits
@@ -29,6 +29,7 @@ DEFAULT_LIFETIME = dt.timedelta(days=90)
 MAX_LIFETIME = dt.timedelta(days=365)
 MAX_SECRETS = 1000
 MAX_NETWORKS = 100
+MAX_ALLOWED_IPS_TEXT = MAX_NETWORKS * 50  # 100 IPv6 ranges with room for spaces
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 FAILURE_LIMIT = 20  # failed authentications from one client address within the window, then 429
 FAILED_DETAILS = 'access key'
@@ -221,7 +222,7 @@ def _expiry(value: object) -> dt.datetime:
 
 
 def _networks(value: object) -> list[str]:
-    lines = [line.strip() for line in str(value or '').splitlines() if line.strip()]
+    lines = [line.strip() for line in text(value, 'Allowed IPs', MAX_ALLOWED_IPS_TEXT).splitlines() if line.strip()]
     if len(lines) > MAX_NETWORKS:
         raise ValueError(f'Enter at most {MAX_NETWORKS} addresses or ranges')
     networks = []

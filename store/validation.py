@@ -18,6 +18,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_LENGTH = 64
 MAX_FILTER_LENGTH = 255
+MAX_DISPLAY_NAME_LENGTH = 128
 # The longest value each field of an API secret may hold (SPEC section 2); forms cap typing one beyond it.
 LIMITS = {'name': 255, 'url': 2048, 'client_id': 1024, 'client_secret': 8192, 'identifier': 255,
           'tags': MAX_TAGS_TEXT, 'notes': 4000}
@@ -116,7 +117,7 @@ def validate_username(value: str) -> str:
 
 
 def validate_display_name(value: str, username: str) -> str:
-    value = name_text(value, 'Display name', 128)
+    value = name_text(value, 'Display name', MAX_DISPLAY_NAME_LENGTH)
     return value or username
 
 

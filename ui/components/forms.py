@@ -28,6 +28,13 @@ def _set_error(element: ui.element, message: str | None) -> None:
         element.error = message
 
 
+def limit_length(field: ui.element, limit: int) -> ui.element:
+    """Let the field take one character more than `limit`: the store's message says the limit, and a huge
+    paste never travels over the socket (a message over 1 MB drops the connection)."""
+    field.props['maxlength'] = limit + 1
+    return field
+
+
 def centered_card(title: str) -> ui.card:
     with ui.column().classes('w-full items-center q-pt-xl'):
         card = ui.card().classes('w-full max-w-md q-pa-lg')

@@ -14,8 +14,9 @@ from nicegui import app, background_tasks, context, ui
 from nicegui.elements.mixins.value_element import ValueElement
 
 from store.records import Page
+from store.validation import MAX_FILTER_LENGTH
 
-from .forms import clear_errors
+from .forms import clear_errors, limit_length
 from .store_call import FAILED, call, done
 
 CHOICES = ['All', 'Yes', 'No']
@@ -37,6 +38,8 @@ class FilterPanel:
             self.defaults = {name: field.value for name, field in self.fields.items()}
             for field in self.fields.values():
                 field.on('keydown.enter', on_apply)
+                if isinstance(field, ui.input):
+                    limit_length(field, MAX_FILTER_LENGTH)
             with ui.row().classes('gap-2'):
                 ui.button('Filter', icon='filter_alt', on_click=on_apply)
                 ui.button('Clear', on_click=lambda: self._clear_and_apply(on_apply)).props('flat')

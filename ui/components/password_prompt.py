@@ -4,8 +4,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import accounts
+from store.validation import MAX_PASSWORD_LENGTH
 
 from .. import session
+from .forms import limit_length
 from .store_call import FAILED, call
 
 
@@ -18,6 +20,7 @@ async def confirm_password() -> bool:
             .classes('text-caption text-grey-9')
         password = ui.input('Password', password=True).classes('w-full') \
             .props('autocomplete=current-password autofocus')
+        limit_length(password, MAX_PASSWORD_LENGTH)
 
         async def submit() -> None:
             typed, password.value = password.value, ''  # emptied first: a new value clears the field's message

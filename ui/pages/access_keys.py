@@ -8,8 +8,10 @@ from nicegui import ui
 
 from store import access_keys, runtime
 from store.records import AccessKeyInfo, AccessKeyInput, CreatedAccessKey, UserInfo
+from store.validation import LIMITS
 
 from ..components.confirmation import confirm
+from ..components.forms import limit_length
 from ..components.display import when
 from ..components.protected_information import copy_to_clipboard
 from ..components.store_call import FAILED, call
@@ -68,7 +70,7 @@ async def _new_key_dialog(body: ui.element, on_done) -> None:
     with ui.dialog().props('aria-label="New access key"') as dialog, ui.card().classes('min-w-[28rem]'):
         ui.label('New access key').classes('text-h6').props('role=heading aria-level=2')
         fields = {
-            'name': ui.input('Name *').classes('w-full').props('autocomplete=off aria-required=true maxlength=255'),
+            'name': ui.input('Name *').classes('w-full').props('autocomplete=off aria-required=true'),
             'expires': ui.input('Expires', value=(today + access_keys.DEFAULT_LIFETIME).isoformat())
             .classes('w-full').props('type=date hint="At most one year ahead (UTC)"'),
             'secret_ids': ui.select({}, label='API secrets', multiple=True, with_input=True, value=[])
@@ -76,6 +78,8 @@ async def _new_key_dialog(body: ui.element, on_done) -> None:
             'allowed_ips': ui.textarea('Allowed IPs').classes('w-full')
             .props('hint="Optional: addresses or CIDR ranges, one per line"'),
         }
+        limit_length(fields['name'], LIMITS['name'])
+        limit_length(fields['allowed_ips'], access_keys.MAX_ALLOWED_IPS_TEXT)
         fields['expires'].props['min'] = today.isoformat()
         fields['expires'].props['max'] = (today + access_keys.MAX_LIFETIME).isoformat()
         picker = fields['secret_ids']

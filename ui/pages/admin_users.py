@@ -5,9 +5,11 @@ from nicegui import ui
 
 from store import admin, two_factor
 from store.records import UserInfo
+from store.validation import MAX_DISPLAY_NAME_LENGTH, MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 from ..components.confirmation import confirm
 from ..components.display import when
+from ..components.forms import limit_length
 from ..components.store_call import FAILED, call
 from ..frame import page, requires_admin
 
@@ -68,11 +70,14 @@ def _add_user_dialog(on_done) -> None:
     with ui.dialog().props('aria-label="Add user"') as dialog, ui.card().classes('min-w-[24rem]'):
         ui.label('Add user').classes('text-h6').props('role=heading aria-level=2')
         fields = {
-            'username': ui.input('Username').classes('w-full').props('autocomplete=off maxlength=64'),
-            'display_name': ui.input('Display name').classes('w-full').props('autocomplete=off maxlength=128'),
+            'username': ui.input('Username').classes('w-full').props('autocomplete=off'),
+            'display_name': ui.input('Display name').classes('w-full').props('autocomplete=off'),
             'password': ui.input('Password', password=True, password_toggle_button=True).classes('w-full')
-            .props('autocomplete=new-password maxlength=1024'),
+            .props('autocomplete=new-password'),
         }
+        for name, limit in (('username', MAX_USERNAME_LENGTH), ('display_name', MAX_DISPLAY_NAME_LENGTH),
+                            ('password', MAX_PASSWORD_LENGTH)):
+            limit_length(fields[name], limit)
         is_admin = ui.checkbox('Administrator')
 
         async def save() -> None:
@@ -94,7 +99,8 @@ def _reset_password_dialog(user_id: object, username: str) -> None:
     with ui.dialog().props('aria-label="Reset password"') as dialog, ui.card().classes('min-w-[24rem]'):
         ui.label(f'Reset password of {username}').classes('text-h6').props('role=heading aria-level=2')
         password = ui.input('New password', password=True, password_toggle_button=True).classes('w-full') \
-            .props('autocomplete=new-password maxlength=1024')
+            .props('autocomplete=new-password')
+        limit_length(password, MAX_PASSWORD_LENGTH)
 
         async def save() -> None:
             if await call(admin.reset_password, user_id, password.value, fields={'password': password}) is FAILED:

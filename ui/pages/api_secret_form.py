@@ -9,6 +9,7 @@ from store.records import METHODS, ApiSecretDetails, ApiSecretInput, UserInfo
 from store.validation import LIMITS
 
 from ..components.display import when
+from ..components.forms import limit_length
 from ..components.store_call import FAILED, call
 from ..frame import page, requires_user
 
@@ -79,9 +80,7 @@ def _fields(details: ApiSecretDetails | None = None) -> dict:
     }
     fields['client_secret'].props['hint'] = secret_hint
     for name, limit in LIMITS.items():
-        # One past the limit: a longer paste is refused with the store's message, never cut silently, and a
-        # megabyte never reaches the socket (whose message size limit would drop the connection).
-        fields[name].props['maxlength'] = limit + 1
+        limit_length(fields[name], limit)  # a longer paste is refused with the store's message, never cut
     if details is None or details.is_owner:  # only the owner decides whether revealing asks for a password
         fields['ask_password'] = ui.checkbox('Ask for my password before revealing',
                                              value=details.ask_password if details else False)

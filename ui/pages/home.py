@@ -5,7 +5,9 @@ from nicegui import ui
 
 from store import api_secrets
 from store.records import ApiSecretSummary, UserInfo
+from store.validation import MAX_FILTER_LENGTH
 
+from ..components.forms import limit_length
 from ..components.menus import menu_item
 from ..components.protected_information import open_protected_information
 from ..components.secret_actions import more_actions
@@ -21,6 +23,7 @@ async def create(user: UserInfo) -> None:
         with ui.row().classes('w-full items-center'):
             search = ui.input('Search', on_change=lambda: cards.refresh()).props('clearable debounce=300 dense')
             search.props('type=search')
+            limit_length(search, MAX_FILTER_LENGTH)
             ui.space()
             with ui.button('Add', icon='add'):
                 with ui.menu():
@@ -29,7 +32,7 @@ async def create(user: UserInfo) -> None:
         @ui.refreshable
         async def cards() -> None:
             page_of = await call(api_secrets.list_api_secrets, search=search.value or '', only_enabled=True,
-                                 per_page=HOME_LIMIT)
+                                 per_page=HOME_LIMIT, fields={'search': search})
             if page_of is FAILED:
                 return
             if not page_of.items:

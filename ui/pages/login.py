@@ -9,7 +9,7 @@ from store.validation import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 from .. import session
 from ..components.display import when
-from ..components.forms import centered_card
+from ..components.forms import centered_card, limit_length
 from ..components.store_call import FAILED, call_anonymous
 
 
@@ -24,8 +24,8 @@ async def create(return_to: str = '') -> None:
     with centered_card('Log in to MySafe') as card:
         username = ui.input('Username').props('autocomplete=username autofocus').classes('w-full')
         password = ui.input('Password', password=True).props('autocomplete=current-password').classes('w-full')
-        # One past the longest username and password: longer pastes get the store's message, not a dropped socket.
-        username.props['maxlength'], password.props['maxlength'] = MAX_USERNAME_LENGTH + 1, MAX_PASSWORD_LENGTH + 1
+        limit_length(username, MAX_USERNAME_LENGTH)
+        limit_length(password, MAX_PASSWORD_LENGTH)
         message = ui.label('').classes('text-negative').props('role=alert')
 
         async def submit() -> None:
@@ -88,7 +88,7 @@ def _choose_new_password(user: UserInfo, username: str, reset_password: str, tar
               'confirmation': ui.input('Confirm new password', password=True)}
     for field in fields.values():
         field.classes('w-full').props('autocomplete=new-password')
-        field.props['maxlength'] = MAX_PASSWORD_LENGTH + 1
+        limit_length(field, MAX_PASSWORD_LENGTH)
     message = ui.label('').classes('text-negative').props('role=alert')
 
     async def save() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from store import accounts, runtime
+from store.validation import MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH
 
 from .. import session
-from ..components.forms import centered_card
+from ..components.forms import centered_card, limit_length
 from ..components.store_call import FAILED, call_anonymous
 
 
@@ -22,6 +23,9 @@ async def create(return_to: str = '') -> None:
         confirmation = ui.input('Confirm password', password=True) \
             .props('autocomplete=new-password').classes('w-full')
         fields = {'username': username, 'password': password, 'confirmation': confirmation}
+        limit_length(username, MAX_USERNAME_LENGTH)
+        for field in (password, confirmation):
+            limit_length(field, MAX_PASSWORD_LENGTH)
         message = ui.label('').classes('text-negative').props('role=alert')
 
         async def submit() -> None:
