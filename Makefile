@@ -1,6 +1,8 @@
 # Developer and CI commands. `make test` is what .ci/run calls.
 PYTHON ?= python3
 VENV := .venv
+# Test processes per layer (pytest-xdist); each has its own PostgreSQL database, data dirs and servers.
+TEST_WORKERS ?= 2
 PY := $(VENV)/bin/python
 
 # Run one pytest layer: $(1) pytest options, $(2) test directories (missing ones are left out).
@@ -52,9 +54,9 @@ cluster: venv nginx
 
 test: venv chromium nginx
 	$(PY) -m ruff check .
-	$(call pytest_layer,,tests/unit tests/security)
-	$(call pytest_layer,-p nicegui.testing.user_plugin,tests/ui)
-	$(call pytest_layer,,tests/e2e)
+	$(call pytest_layer,-n $(TEST_WORKERS),tests/unit tests/security)
+	$(call pytest_layer,-n $(TEST_WORKERS) -p nicegui.testing.user_plugin,tests/ui)
+	$(call pytest_layer,-n $(TEST_WORKERS),tests/e2e)
 
 bench: venv chromium
 	$(PY) bench/run.py
