@@ -100,15 +100,7 @@ def choose_new_password(username: str, password: str, new_password: str, confirm
     Every other session of the user ends.
     """
     user_info = authenticate(username, password, ip=ip, user_agent=user_agent)
-    try:
-        validate_new_password(new_password)
-    except ValueError as exc:
-        raise ValidationError({'new_password': str(exc)}) from None
-    if new_password != confirmation:
-        raise ValidationError({'confirmation': 'The passwords do not match'})
-    if new_password == password:
-        raise ValidationError({'new_password': 'Choose a password other than the one that was reset'})
-    password_hash = hash_password(new_password)
+    password_hash = _new_password_hash(password, new_password, confirmation, 'the one that was reset')
     with db.atomic():
         User.update(password_hash=password_hash, must_change_password=False).where(
             User.id == user_info.id).execute()
@@ -118,6 +110,29 @@ def choose_new_password(username: str, password: str, new_password: str, confirm
                       ip=ip, user_agent=user_agent)
     return dataclasses.replace(to_info(User.get_by_id(user_info.id)), two_factor_required=user_info.two_factor_required,
                                login_proof=user_info.login_proof)
+
+
+def change_password(actor: Actor, current_password: str, new_password: str, confirmation: str) -> None:
+    """The logged-in user replaces their password; every session of theirs ends, this one too.
+
+    ValidationError at 'current_password' (wrong; counted by the log-in throttle of the user and of the
+    client address, LoginThrottled once it is reached), 'new_password' or 'confirmation'.
+    """
+    user = acting_user(actor)
+    current_password = run_checks({'current_password': (validate_login_password, current_password)}
+                                  )['current_password']
+    attempt = throttle.begin_attempt(user.username_key, actor.ip, 'Too many failed attempts.')
+    if not verify_password(user.password_hash, current_password):
+        events.record(events.LOGIN_FAILED, actor, username=user.username_key, item_type=events.USER,
+                      item_id=user.id, item_name=user.username_key, details='Password change')
+        raise ValidationError({'current_password': 'Wrong password'})
+    throttle.succeeded(attempt)
+    password_hash = _new_password_hash(current_password, new_password, confirmation, 'your current one')
+    with db.atomic():
+        User.update(password_hash=password_hash).where(User.id == user.id).execute()
+        end_sessions(user.id)
+        events.record(events.CHANGE, actor, user=user, item_type=events.USER, item_id=user.id,
+                      item_name=user.username, details='Password changed')
 
 
 def confirm_password(actor: Actor, password: str) -> None:
@@ -220,3 +235,16 @@ def insert_user(cleaned: dict, password_hash: str, *, is_admin: bool) -> User:
                                display_name=cleaned['display_name'], password_hash=password_hash, is_admin=is_admin)
     except IntegrityError:
         raise ValidationError({'username': 'This username is already taken'}) from None
+
+
+def _new_password_hash(old_password: str, new_password: str, confirmation: str, old_name: str) -> str:
+    """The hash of a new password that passes the rules, matches its confirmation and differs from the old."""
+    try:
+        validate_new_password(new_password)
+    except ValueError as exc:
+        raise ValidationError({'new_password': str(exc)}) from None
+    if new_password != confirmation:
+        raise ValidationError({'confirmation': 'The passwords do not match'})
+    if new_password == old_password:
+        raise ValidationError({'new_password': f'Choose a password other than {old_name}'})
+    return hash_password(new_password)

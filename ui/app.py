@@ -5,7 +5,7 @@ from nicegui import context, ui
 
 from .frame import Router, Shell
 from .pages import (access_keys, admin_users, api_secret_details, api_secret_form, api_secrets_list, audit, home, login,
-                    setup, two_factor)
+                    password, setup, two_factor)
 
 
 def root() -> None:
@@ -35,6 +35,7 @@ def root() -> None:
         '/audit': audit.create,
         '/admin/users': admin_users.create,
         '/two-factor': two_factor.create,
+        '/password': password.create,
     }, shell).classes('w-full')
 
 

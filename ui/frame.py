@@ -119,6 +119,7 @@ class Shell:
             ui.space()
             with ui.button(icon='account_circle').props('flat no-caps color=white') as self.user_button:
                 with ui.menu() as self.user_menu:
+                    menu_item('Change password', on_click=lambda: ui.navigate.to('/password'))
                     menu_item('Two-factor authentication', on_click=lambda: ui.navigate.to('/two-factor'))
                     menu_item('Log out', on_click=self._log_out)
         with ui.left_drawer(value=False, bordered=True).props('width=220') as self.drawer:

@@ -42,6 +42,7 @@ def test_the_log_in_page_passes_axe(page: Page) -> None:
     ('/admin/users', 'Add user'),
     ('/audit', 'Export CSV'),
     ('/audit?item=1', 'Show every event'),
+    ('/password', 'Change password'),
     ('/mysafe/api-secrets/9999', None),
 ])
 def test_each_screen_passes_axe(logged_in: Callable[..., Page], path: str, ready: str | None) -> None:

@@ -52,6 +52,8 @@ SERVICES: dict[Callable, Callable[[World], dict]] = {
     accounts.authenticate: lambda w: {'username': 'alice', 'password': PASSWORD, 'ip': '192.0.2.1',
                                       'user_agent': 'ua'},
     accounts.confirm_password: lambda w: {'actor': w.alice, 'password': PASSWORD},
+    accounts.change_password: lambda w: {'actor': w.alice, 'current_password': PASSWORD,
+                                         'new_password': PASSWORD + '!', 'confirmation': PASSWORD + '!'},
     accounts.active_user: lambda w: {'user_id': w.alice.user_id},
     admin.list_users: lambda w: {'actor': w.root},
     admin.add_user: lambda w: {'actor': w.root, 'username': 'dave', 'display_name': 'Dave', 'password': PASSWORD,

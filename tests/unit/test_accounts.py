@@ -110,3 +110,60 @@ def test_passwords_are_kept_as_argon2id_hashes_with_owasp_parameters(started_sto
         assert password_hash.startswith('$argon2id$v=19$m=19456,t=2,p=1$')
         assert PASSWORD not in password_hash
     assert hashes[0] != hashes[1]  # salted
+
+
+def _session_of(user_id: int) -> Actor:
+    """An Actor as a browser session holds it: with the user's session generation at log-in."""
+    return Actor(user_id, ip='198.51.100.9', user_agent='Firefox',
+                 generation=accounts.active_user(user_id).session_generation)
+
+
+def test_changing_ones_password_needs_the_current_one_and_ends_every_session(started_store, make_user):
+    alice = make_user('alice')
+    here, elsewhere = _session_of(alice.id), _session_of(alice.id)
+    new = 'a new passphrase of mine'
+    with pytest.raises(ValidationError) as wrong:
+        accounts.change_password(here, WRONG, new, new)
+    assert wrong.value.errors == {'current_password': 'Wrong password'}
+    failed = Event.get(Event.action == 'Login failed')
+    assert (failed.username, failed.details) == ('alice', 'Password change')
+    assert accounts.authenticate('alice', PASSWORD).id == alice.id  # nothing changed
+
+    accounts.change_password(here, PASSWORD, new, new)
+
+    for session in (here, elsewhere):
+        with pytest.raises(NotAuthenticated):
+            accounts.acting_user(session)
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate('alice', PASSWORD)
+    assert accounts.authenticate('alice', new).id == alice.id
+    change = Event.get(Event.action == 'Change')
+    assert (change.user_id, change.item_name, change.details) == (alice.id, 'alice', 'Password changed')
+
+
+@pytest.mark.parametrize('new, confirmation, field, message', [
+    ('short', 'short', 'new_password', 'at least 12'),
+    ('a new passphrase of mine', 'a new passphrase of yours', 'confirmation', 'The passwords do not match'),
+    (PASSWORD, PASSWORD, 'new_password', 'Choose a password other than your current one'),
+])
+def test_a_new_password_that_breaks_a_rule_changes_nothing(started_store, make_user, new, confirmation, field,
+                                                           message):
+    alice = make_user('alice')
+    session = _session_of(alice.id)
+    with pytest.raises(ValidationError) as refused:
+        accounts.change_password(session, PASSWORD, new, confirmation)
+    assert list(refused.value.errors) == [field] and message in refused.value.errors[field]
+    assert accounts.acting_user(session).id == alice.id  # the session goes on
+    assert accounts.authenticate('alice', PASSWORD).id == alice.id
+
+
+def test_guessing_the_current_password_is_throttled_like_a_log_in(started_store, make_user):
+    alice = make_user('alice')
+    session = _session_of(alice.id)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            accounts.change_password(session, WRONG, 'a new passphrase of mine', 'a new passphrase of mine')
+    with pytest.raises(LoginThrottled):
+        accounts.change_password(session, PASSWORD, 'a new passphrase of mine', 'a new passphrase of mine')
+    with pytest.raises(LoginThrottled):  # the same count as log-ins: guessing here does not bypass it
+        accounts.authenticate('alice', PASSWORD)
