@@ -60,7 +60,7 @@ def main() -> None:
 
 def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     token, secret_ids = _seed(base / 'data', env)
-    server = MySafeServer(base / 'data', base, **env)
+    server = MySafeServer(base / 'data', base, **env).start()
     try:
         url = f'{server.url}/api/v1/api-secrets/{secret_ids[0]}/client-secret'
         _load(url, token, 200, args.concurrency)  # warm-up: connections, caches

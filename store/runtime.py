@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from peewee import InterfaceError, OperationalError
+from peewee import InterfaceError, OperationalError, SqliteDatabase
 from playhouse.pool import MaxConnectionsExceeded
 
 from . import crypto, database
@@ -44,6 +45,7 @@ class _InFlight:
 
 _in_flight = _InFlight()
 _units = threading.local()  # `open`: this thread is inside unit_of_work
+_sqlite_writer = threading.RLock()
 
 
 def start(settings: Settings) -> crypto.Keyring:
@@ -101,6 +103,20 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     finally:
         _units.open = False
         _in_flight.leave()
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction for a few writes that must be committed together, kept short. On SQLite the threads of
+    this process take the database's write lock one at a time, waiting on a lock of the process that wakes
+    them as soon as it is free, rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between
+    tries (other processes still wait there, up to busy_timeout)."""
+    if isinstance(db.obj, SqliteDatabase):
+        with _sqlite_writer, db.atomic():
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
 def guard_seconds() -> tuple[int, int]:
     """How long a revealed value stays on screen, and a copied one on the clipboard (MYSAFE_REVEAL_SECONDS,
     MYSAFE_CLIPBOARD_SECONDS); the defaults before start-up."""
