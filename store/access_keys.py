@@ -15,6 +15,7 @@ import secrets
 
 from . import events
 from .accounts import acting_user
+from .compiled import Compiled
 from .errors import AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, NotFound, StoreError, ValidationError
 from .listing import list_api_secrets
 from .models import AccessKey, AccessKeySecret, ApiSecret, Event, User, db, utcnow
@@ -107,8 +108,7 @@ def authenticate_key(token: str | None, client_ip: str, user_agent: str = '') ->
     """
     key = None
     if isinstance(token, str) and _TOKEN.fullmatch(token):
-        key = (AccessKey.select(AccessKey, User).join(User, on=(AccessKey.owner == User.id))
-               .where(AccessKey.token_hash == token_hash(token)).first())
+        key = _KEY.first(token_hash(token))
     refusal = _problem(key, token, client_ip)
     if refusal is None:
         return key, key.owner
@@ -120,6 +120,10 @@ def authenticate_key(token: str | None, client_ip: str, user_agent: str = '') ->
                   item_name=key.name if key else '', details=details, ip=client_ip,
                   user_agent=user_agent)
     raise problem
+
+
+_KEY = Compiled(lambda hashed: AccessKey.select(AccessKey, User).join(User, on=(AccessKey.owner == User.id))
+                .where(AccessKey.token_hash == hashed))
 
 
 def token_hash(token: str) -> str:

@@ -16,8 +16,9 @@ from .access_keys import authenticate_key, touch
 from .api_secrets import mark_used
 from .errors import Forbidden, SecretDisabled, ValidationError
 from .listing import tags_of
+from .compiled import Compiled
 from .models import AccessKey, AccessKeySecret, ApiSecret, User
-from .permissions import find_secret, visible_to
+from .permissions import decide, parse_id, visible_to, with_share
 from .records import Actor, ApiItem, Page
 from .secret_values import TABLE, decrypt_value
 from .validation import run_checks, validate_filter_text
@@ -73,9 +74,13 @@ def read_client_secret(token: str | None, client_ip: str, user_agent: str, secre
 
 def _find(key: AccessKey, owner: User, secret_id: object) -> ApiSecret:
     """The secret when it was chosen for the key and the owner can still see it; NotFound otherwise."""
-    chosen = fn.EXISTS(AccessKeySecret.select(AccessKeySecret.id).where(
-        (AccessKeySecret.key == key.id) & (AccessKeySecret.secret == ApiSecret.id)))
-    return find_secret(owner, secret_id, within=chosen)[0]
+    return decide(owner, _CHOSEN.first(owner.id, parse_id(secret_id), key.id))[0]
+
+
+# The pages' query of a secret and the owner's share of it, narrowed to the secrets chosen for the key.
+_CHOSEN = Compiled(lambda user_id, secret_id, key_id: with_share(user_id).where(
+    (ApiSecret.id == secret_id) & fn.EXISTS(AccessKeySecret.select(AccessKeySecret.id).where(
+        (AccessKeySecret.key == key_id) & (AccessKeySecret.secret == ApiSecret.id)))))
 
 
 def _chosen(key: AccessKey):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from peewee import JOIN, fn
 
+from .compiled import Compiled
 from .errors import Forbidden, NotFound, ValidationError
 from .models import Access, ApiSecret, User
 from .records import CAN_EDIT, CAN_VIEW, OWNER
@@ -42,25 +43,33 @@ def sees_many(user: User) -> bool:
     return owned + Access.select(Access.id).where(Access.user == user.id).limit(MANY - owned).count() >= MANY
 
 
-def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVERYONE_WITH_ACCESS, *,
-                within=None) -> tuple[ApiSecret, str]:
+def find_secret(user: User, secret_id: int | str, allowed: tuple[str, ...] = EVERYONE_WITH_ACCESS
+                ) -> tuple[ApiSecret, str]:
     """The secret and the user's permission on it, read in one query (the secret, its owner and the
     user's share of it).
 
-    NotFound when it does not exist or the user has no access (the two are indistinguishable), for a
-    viewer of a disabled secret, and for a secret outside `within` (a further condition on ApiSecret, such
-    as an access key's chosen secrets);
+    NotFound when it does not exist or the user has no access (the two are indistinguishable), and
+    for a viewer of a disabled secret;
     Forbidden when the user may see it but their permission is not in `allowed`.
     """
-    secret_id = parse_id(secret_id)
-    query = (ApiSecret.select(ApiSecret, User, Access.id, Access.can_edit)
-             .join(User, on=(ApiSecret.owner == User.id)).switch(ApiSecret)
-             .join(Access, JOIN.LEFT_OUTER, on=(Access.secret == ApiSecret.id) & (Access.user == user.id),
-                   attr='share')
-             .where(ApiSecret.id == secret_id))
-    if within is not None:
-        query = query.where(within)
-    secret = query.first()
+    return decide(user, _SECRET.first(user.id, parse_id(secret_id)), allowed)
+
+
+def with_share(user_id: int):
+    """API secrets with their owner and `user_id`'s share of each (`.share`, whose id is None when there is
+    none): what `decide` needs. Narrowed by the caller to one secret."""
+    return (ApiSecret.select(ApiSecret, User, Access.id, Access.can_edit)
+            .join(User, on=(ApiSecret.owner == User.id)).switch(ApiSecret)
+            .join(Access, JOIN.LEFT_OUTER, on=(Access.secret == ApiSecret.id) & (Access.user == user_id),
+                  attr='share'))
+
+
+_SECRET = Compiled(lambda user_id, secret_id: with_share(user_id).where(ApiSecret.id == secret_id))
+
+
+def decide(user: User, secret: ApiSecret | None, allowed: tuple[str, ...] = EVERYONE_WITH_ACCESS
+           ) -> tuple[ApiSecret, str]:
+    """find_secret's answer for a secret read by `with_share(user.id)` (None: no such secret)."""
     permission = _permission(user, secret, secret.share) if secret else None
     if permission is None or (permission == CAN_VIEW and not secret.enabled):
         raise NotFound()
