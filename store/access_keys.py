@@ -141,7 +141,12 @@ def status_of(key: AccessKey, now: dt.datetime) -> str:
 
 def touch(key: AccessKey, client_ip: str) -> None:
     """Record the key's last use: when and from where."""
-    AccessKey.update(last_used_at=utcnow(), last_used_ip=client_ip[:64]).where(AccessKey.id == key.id).execute()
+    touching(key, client_ip).execute()
+
+
+def touching(key: AccessKey, client_ip: str):
+    """The query that records the key's last use."""
+    return AccessKey.update(last_used_at=utcnow(), last_used_ip=client_ip[:64]).where(AccessKey.id == key.id)
 
 
 def clean_access_key(user: User, data: AccessKeyInput) -> dict:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from peewee import fn
 
-from . import events, runtime
-from .access_keys import authenticate_key, touch
+from . import events
+from .access_keys import authenticate_key, touch, touching
 from .api_secrets import mark_used
 from .errors import Forbidden, SecretDisabled, ValidationError
 from .listing import tags_of
@@ -65,10 +65,8 @@ def read_client_secret(token: str | None, client_ip: str, user_agent: str, secre
     if secret.ask_password:
         raise Forbidden(ASKS_PASSWORD)
     plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
-    with runtime.write_transaction():
-        mark_used(secret, owner, Actor(owner.id, ip=client_ip, user_agent=user_agent), events.REVEAL,
-                  f'via access key {key.name}')
-        touch(key, client_ip)
+    mark_used(secret, owner, Actor(owner.id, ip=client_ip, user_agent=user_agent), events.REVEAL,
+              f'via access key {key.name}', also=[touching(key, client_ip)])
     return plaintext
 
 

@@ -174,13 +174,11 @@ def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: D
     return DecryptionError(UNREADABLE_SECRET)
 
 
-def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str) -> None:
-    """Set Last use and append the event, together: in a transaction of their own, or as part of the caller's
-    (no savepoint: nothing here is undone alone)."""
-    with db.transaction():
-        ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id).execute()
-        events.record(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
-                      item_name=secret.name, details=field_label)
+def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str, also=()) -> None:
+    """Set Last use and append the event (and run the write queries `also`), committed together."""
+    runtime.write_together(ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id),
+                           events.appending(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                                            item_name=secret.name, details=field_label), *also)
 
 
 def conflict_error(secret_id: int) -> ConflictError:

@@ -1,7 +1,7 @@
 """The audit trail: events are only ever appended."""
 from __future__ import annotations
 
-from .models import Event, User
+from .models import Event, User, utcnow
 from .records import Actor
 from .validation import text_or_empty
 
@@ -16,13 +16,18 @@ ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIV
 ITEM_TYPES = (API_SECRET, USER, ACCESS_KEY)
 
 
-def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
-           item_type: str = '', item_id: int | None = None, item_name: str = '', details: str = '', ip: str = '',
-           user_agent: str = '') -> None:
-    """Append one event. `user` is the acting user's row when known, `username` what was typed;
+def record(action: str, actor: Actor | None = None, **fields) -> None:
+    """Append one event (the fields are `appending`'s)."""
+    appending(action, actor, **fields).execute()
+
+
+def appending(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
+              item_type: str = '', item_id: int | None = None, item_name: str = '', details: str = '', ip: str = '',
+              user_agent: str = ''):
+    """The query that appends one event. `user` is the acting user's row when known, `username` what was typed;
     `item_name` is the item's name at the time, `details` what was read or changed."""
     # What the server supplies (address, browser) is stored as it can be: a NUL would stop PostgreSQL.
-    Event.create(
+    return Event.insert(at=utcnow(),
         user=user, username=text_or_empty(user.username if user else username)[:255], action=action,
         item_type=item_type, item_id=item_id, item_name=text_or_empty(item_name)[:255],
         details=text_or_empty(details)[:255], ip=text_or_empty(actor.ip if actor else ip)[:64],

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from peewee import InterfaceError, OperationalError, SqliteDatabase
@@ -103,18 +102,29 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     finally:
         _units.open = False
         _in_flight.leave()
-@contextmanager
-def write_transaction() -> Iterator[None]:
-    """A transaction for a few writes that must be committed together, kept short. On SQLite the threads of
-    this process take the database's write lock one at a time, waiting on a lock of the process that wakes
-    them as soon as it is free, rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between
-    tries (other processes still wait there, up to busy_timeout)."""
-    if isinstance(db.obj, SqliteDatabase):
+def write_together(*queries) -> None:
+    """Run these write queries (peewee Update/Insert) so that all or none of them are committed, before
+    returning; inside a transaction already open, as part of it.
+
+    On PostgreSQL they go to the server in one round trip, as one message that it runs as one transaction
+    (each statement is a round trip otherwise, and a program's read would wait for eight). On SQLite the
+    threads of this process take the database's write lock one at a time, waiting on a lock of the process
+    that wakes them as soon as it is free, rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10...
+    ms between tries (other processes still wait there, up to busy_timeout)."""
+    if db.in_transaction():
+        for query in queries:
+            query.execute()
+    elif isinstance(db.obj, SqliteDatabase):
         with _sqlite_writer, db.atomic():
-            yield
+            for query in queries:
+                query.execute()
     else:
-        with db.atomic():
-            yield
+        statements, params = [], []
+        for query in queries:
+            sql, values = query.sql()
+            statements.append(sql)
+            params.extend(values)
+        db.execute_sql('; '.join(statements), params)
 
 
 def guard_seconds() -> tuple[int, int]:
