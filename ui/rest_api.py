@@ -39,7 +39,7 @@ API_HEADERS = [(b'cache-control', b'no-store'), (b'x-content-type-options', b'no
 # The docs page: the pages' headers (it has an inline style sheet), and not kept either.
 DOCS_HEADERS = [(name.lower().encode(), value.encode()) for name, value in security_headers.HEADERS.items()] + [
     (b'cache-control', b'no-store')]
-WORKERS = 8  # threads that run the API's units of work: enough to overlap PostgreSQL's commits (each waits for its disk)
+WORKERS = 8  # threads that run the API's units of work: enough to overlap PostgreSQL's commits (each waits on disk)
 SecretId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The API secret's ID")]
 
 
