@@ -4,6 +4,7 @@ A secret the actor may not see raises NotFound, exactly like one that does not e
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from peewee import IntegrityError, fn
@@ -21,6 +22,7 @@ from .validation import clean_api_secret
 
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
+LAST_USE_STEP = dt.timedelta(seconds=1)  # Last use is written when it moves by this much (see mark_used)
 CANNOT_BE_DECRYPTED = 'cannot be decrypted'  # appended to the Details of the Reveal event that found it so
 log = logging.getLogger('mysafe.store')
 
@@ -175,8 +177,14 @@ def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: D
 
 
 def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str, also=()) -> None:
-    """Set Last use and append the event (and run the write queries `also`), committed together."""
-    runtime.write_together(ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id),
+    """Set Last use and append the event (and run the write queries `also`), committed together.
+
+    Last use is kept to the second (it is shown to the minute; the event has the exact time): a use within a
+    second of the last one writes no new version of the secret's row, which on PostgreSQL is a copy of the
+    row and an entry in each of its indexes, a program reading the secret hundreds of times a second."""
+    now = utcnow()
+    stale = ApiSecret.last_used_at.is_null() | (ApiSecret.last_used_at <= now - LAST_USE_STEP)
+    runtime.write_together(ApiSecret.update(last_used_at=now).where((ApiSecret.id == secret.id) & stale),
                            events.appending(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                                             item_name=secret.name, details=field_label), *also)
 
