@@ -4,7 +4,6 @@ A secret the actor may not see raises NotFound, exactly like one that does not e
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from peewee import IntegrityError, fn
@@ -14,7 +13,7 @@ from .accounts import acting_user, password_confirmed
 from .errors import UNREADABLE_SECRET, ConflictError, DecryptionError, PasswordRequired, SecretDisabled, ValidationError
 # The list lives there.
 from .listing import export_api_secrets_csv, list_api_secrets, tags_of, write_api_secrets_csv  # noqa: F401
-from .models import Access, ApiSecret, User, db, utcnow
+from .models import Access, ApiSecret, User, db, last_use_due, utcnow
 from .permissions import EDITORS, find_secret, parse_ids, parse_version
 from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
 from .secret_values import TABLE, decrypt_value, keep_in_history, new_client_secret, readable_value
@@ -22,7 +21,6 @@ from .validation import clean_api_secret
 
 DUPLICATE_IDENTIFIER = 'You already have an API secret with this Identifier'
 COPYABLE_FIELDS = {'client_secret': 'Client secret', 'client_id': 'Client ID'}
-LAST_USE_STEP = dt.timedelta(seconds=1)  # Last use is written when it moves by this much (see mark_used)
 CANNOT_BE_DECRYPTED = 'cannot be decrypted'  # appended to the Details of the Reveal event that found it so
 log = logging.getLogger('mysafe.store')
 
@@ -177,14 +175,11 @@ def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: D
 
 
 def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str, also=()) -> None:
-    """Set Last use and append the event (and run the write queries `also`), committed together.
-
-    Last use is kept to the second (it is shown to the minute; the event has the exact time): a use within a
-    second of the last one writes no new version of the secret's row, which on PostgreSQL is a copy of the
-    row and an entry in each of its indexes, a program reading the secret hundreds of times a second."""
+    """Set Last use (to the second: models.last_use_due) and append the event (and run the write queries
+    `also`), committed together."""
     now = utcnow()
-    stale = ApiSecret.last_used_at.is_null() | (ApiSecret.last_used_at <= now - LAST_USE_STEP)
-    runtime.write_together(ApiSecret.update(last_used_at=now).where((ApiSecret.id == secret.id) & stale),
+    runtime.write_together(ApiSecret.update(last_used_at=now).where(
+                               (ApiSecret.id == secret.id) & last_use_due(ApiSecret.last_used_at, now)),
                            events.appending(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                                             item_name=secret.name, details=field_label), *also)
 
