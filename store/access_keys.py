@@ -18,7 +18,7 @@ from .accounts import acting_user
 from .compiled import Compiled
 from .errors import AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, NotFound, StoreError, ValidationError
 from .listing import list_api_secrets
-from .models import AccessKey, AccessKeySecret, ApiSecret, Event, User, db, last_use_due, utcnow
+from .models import LAST_USE_STEP, AccessKey, AccessKeySecret, ApiSecret, Event, User, db, last_use_due, utcnow
 from .permissions import find_secret, visible_to
 from .records import AccessKeyInfo, AccessKeyInput, Actor, CreatedAccessKey, NamedSecret
 from .tabular import paging
@@ -148,8 +148,13 @@ def touching(key: AccessKey, client_ip: str):
     """The query that records the key's last use: its time to the second (models.last_use_due), and from
     where, whenever that changes."""
     now, address = utcnow(), client_ip[:64]
-    due = last_use_due(AccessKey.last_used_at, now) | (AccessKey.last_used_ip != address)
-    return AccessKey.update(last_used_at=now, last_used_ip=address).where((AccessKey.id == key.id) & due)
+    return _TOUCH.bound(key.id, now, now - LAST_USE_STEP, address, address)[1]
+
+
+_TOUCH = Compiled(lambda key_id, now, cutoff, address, other_than: (
+    AccessKey.update(last_used_at=now, last_used_ip=address).where(
+        (AccessKey.id == key_id)
+        & (last_use_due(AccessKey.last_used_at, cutoff) | (AccessKey.last_used_ip != other_than)))))
 
 
 def clean_access_key(user: User, data: AccessKeyInput) -> dict:
