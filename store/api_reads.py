@@ -15,8 +15,8 @@ from . import events
 from .access_keys import authenticate_key, touch, touching
 from .api_secrets import mark_used
 from .errors import Forbidden, SecretDisabled, ValidationError
-from .listing import tags_of
 from .compiled import Compiled
+from .listing import tags_of
 from .models import AccessKey, AccessKeySecret, ApiSecret, User
 from .permissions import decide, parse_id, visible_to, with_share
 from .records import Actor, ApiItem, Page

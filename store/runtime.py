@@ -102,9 +102,11 @@ def unit_of_work(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     finally:
         _units.open = False
         _in_flight.leave()
+
+
 def write_together(*queries) -> None:
-    """Run these write queries (peewee Update/Insert) so that all or none of them are committed, before
-    returning; inside a transaction already open, as part of it.
+    """Run these writes (peewee queries, or compiled.Statement) so that all or none of them are committed,
+    before returning; inside a transaction already open, as part of it.
 
     On PostgreSQL they go to the server in one round trip, as one message that it runs as one transaction
     (each statement is a round trip otherwise, and a program's read would wait for eight). On SQLite the
