@@ -51,7 +51,10 @@ def _serve(settings: Settings) -> int:
            session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies},
            # X-Forwarded-For is believed from the proxies named in MYSAFE_TRUSTED_PROXIES only (uvicorn would
            # believe 127.0.0.1 by default); otherwise the audit's User IP is the socket's peer.
-           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies))
+           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies),
+           # No access log: uvicorn would format a line per request (a program may read hundreds a second) only to
+           # drop it below the warning level; the audit records what matters.
+           access_log=False)
     return 0
 
 

@@ -60,13 +60,15 @@ def main() -> None:
 
 def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     token, secret_ids = _seed(base / 'data', env)
-    server = MySafeServer(base / 'data', base, **env)
+    server = MySafeServer(base / 'data', base, **env).start()
     try:
         url = f'{server.url}/api/v1/api-secrets/{secret_ids[0]}/client-secret'
         _load(url, token, 200, args.concurrency)  # warm-up: connections, caches
-        cpu_before, started = _cpu_seconds(server.process.pid), time.perf_counter()
+        cpu_before, database_before = _cpu_seconds(server.process.pid), _postgres_cpu_seconds()
+        started = time.perf_counter()
         result = _load(url, token, args.requests, args.concurrency)
         elapsed, cpu = time.perf_counter() - started, _cpu_seconds(server.process.pid) - cpu_before
+        database_cpu = _postgres_cpu_seconds() - database_before
     finally:
         server.stop()
     recorded = _recorded(base / 'data', env, secret_ids[0])
@@ -74,15 +76,32 @@ def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Names
     print(f'{backend:<10} {result["rps"]:7.0f} reads/s | p50 {result["p50"]:.1f} ms  p95 {result["p95"]:.1f} ms  '
           f'p99 {result["p99"]:.1f} ms | {args.requests} reads in {elapsed:.1f} s, {result["failed"]} failed | '
           f'server CPU {per_read:.2f} ms a read (one core: at most {1000 / per_read:.0f}/s) | '
-          f'Reveal events recorded: {recorded}')
+          + (f'PostgreSQL CPU {database_cpu / args.requests * 1000:.2f} ms a read | ' if env else '')
+          + f'Reveal events recorded: {recorded}')
     print(f'{"":<10} load average while measuring: {os.getloadavg()[0]:.2f} (the machine has {os.cpu_count()} cores)')
 
 
 def _cpu_seconds(pid: int) -> float:
     """CPU time (user + system, all threads) the process has used: what a read costs the server, whatever
     else the machine is running."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    return _ticks(Path(f'/proc/{pid}/stat'))[1] / os.sysconf('SC_CLK_TCK')
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL server's processes on this machine (its backends do the other half of a
+    read's work)."""
+    found = (_ticks(stat) for stat in Path('/proc').glob('[0-9]*/stat'))
+    return sum(ticks for name, ticks in found if name.startswith('postgres')) / os.sysconf('SC_CLK_TCK')
+
+
+def _ticks(stat: Path) -> tuple[str, int]:
+    """A process's name and its CPU clock ticks (user + system) from /proc; ('', 0) once it is gone."""
+    try:
+        name, rest = stat.read_text().split('(', 1)[1].rsplit(')', 1)
+    except (OSError, ValueError):
+        return '', 0
+    fields = rest.split()
+    return name, int(fields[11]) + int(fields[12])
 
 
 def _seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[int]]:

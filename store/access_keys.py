@@ -15,9 +15,10 @@ import secrets
 
 from . import events
 from .accounts import acting_user
+from .compiled import Compiled
 from .errors import AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, NotFound, StoreError, ValidationError
 from .listing import list_api_secrets
-from .models import AccessKey, AccessKeySecret, ApiSecret, Event, User, db, utcnow
+from .models import LAST_USE_STEP, AccessKey, AccessKeySecret, ApiSecret, Event, User, db, last_use_due, utcnow
 from .permissions import find_secret, visible_to
 from .records import AccessKeyInfo, AccessKeyInput, Actor, CreatedAccessKey, NamedSecret
 from .tabular import paging
@@ -108,8 +109,7 @@ def authenticate_key(token: str | None, client_ip: str, user_agent: str = '') ->
     """
     key = None
     if isinstance(token, str) and _TOKEN.fullmatch(token):
-        key = (AccessKey.select(AccessKey, User).join(User, on=(AccessKey.owner == User.id))
-               .where(AccessKey.token_hash == token_hash(token)).first())
+        key = _KEY.first(token_hash(token))
     refusal = _problem(key, token, client_ip)
     if refusal is None:
         return key, key.owner
@@ -121,6 +121,10 @@ def authenticate_key(token: str | None, client_ip: str, user_agent: str = '') ->
                   item_name=key.name if key else '', details=details, ip=client_ip,
                   user_agent=user_agent)
     raise problem
+
+
+_KEY = Compiled(lambda hashed: AccessKey.select(AccessKey, User).join(User, on=(AccessKey.owner == User.id))
+                .where(AccessKey.token_hash == hashed))
 
 
 def token_hash(token: str) -> str:
@@ -138,7 +142,20 @@ def status_of(key: AccessKey, now: dt.datetime) -> str:
 
 def touch(key: AccessKey, client_ip: str) -> None:
     """Record the key's last use: when and from where."""
-    AccessKey.update(last_used_at=utcnow(), last_used_ip=client_ip[:64]).where(AccessKey.id == key.id).execute()
+    touching(key, client_ip).execute()
+
+
+def touching(key: AccessKey, client_ip: str):
+    """The query that records the key's last use: its time to the second (models.last_use_due), and from
+    where, whenever that changes."""
+    now, address = utcnow(), client_ip[:64]
+    return _TOUCH.bound(key.id, now, now - LAST_USE_STEP, address, address)[1]
+
+
+_TOUCH = Compiled(lambda key_id, now, cutoff, address, other_than: (
+    AccessKey.update(last_used_at=now, last_used_ip=address).where(
+        (AccessKey.id == key_id)
+        & (last_use_due(AccessKey.last_used_at, cutoff) | (AccessKey.last_used_ip != other_than)))))
 
 
 def clean_access_key(user: User, data: AccessKeyInput) -> dict:

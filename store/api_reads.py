@@ -3,16 +3,22 @@ the key that its owner can still see, decided on every request by the pages' per
 (permissions.visible_to / find_secret with the owner's row).
 
 Each entry point authenticates the token first (access_keys.authenticate_key), so one call is one request.
+A client-secret read is three statements besides its writes: the key with its owner, the secret when it is
+chosen for the key and visible to the owner (with the owner's share of it), then Last use, the Reveal event
+and the key's last use in one short transaction, committed before the value is returned.
 """
 from __future__ import annotations
 
+from peewee import fn
+
 from . import events
-from .access_keys import authenticate_key, touch
+from .access_keys import authenticate_key, touch, touching
 from .api_secrets import mark_used
-from .errors import Forbidden, NotFound, SecretDisabled, ValidationError
+from .errors import Forbidden, SecretDisabled, ValidationError
+from .compiled import Compiled
 from .listing import tags_of
-from .models import AccessKey, AccessKeySecret, ApiSecret, User, db
-from .permissions import find_secret, parse_id, visible_to
+from .models import AccessKey, AccessKeySecret, ApiSecret, User
+from .permissions import decide, parse_id, visible_to, with_share
 from .records import Actor, ApiItem, Page
 from .secret_values import TABLE, decrypt_value
 from .validation import run_checks, validate_filter_text
@@ -59,20 +65,20 @@ def read_client_secret(token: str | None, client_ip: str, user_agent: str, secre
     if secret.ask_password:
         raise Forbidden(ASKS_PASSWORD)
     plaintext = decrypt_value(secret, secret.client_secret, TABLE, secret.id)
-    with db.atomic():
-        mark_used(secret, owner, Actor(owner.id, ip=client_ip, user_agent=user_agent), events.REVEAL,
-                  f'via access key {key.name}')
-        touch(key, client_ip)
+    mark_used(secret, owner, Actor(owner.id, ip=client_ip, user_agent=user_agent), events.REVEAL,
+              f'via access key {key.name}', also=[touching(key, client_ip)])
     return plaintext
 
 
 def _find(key: AccessKey, owner: User, secret_id: object) -> ApiSecret:
     """The secret when it was chosen for the key and the owner can still see it; NotFound otherwise."""
-    number = parse_id(secret_id)
-    if not AccessKeySecret.select().where((AccessKeySecret.key == key.id) & (AccessKeySecret.secret == number)
-                                          ).exists():
-        raise NotFound()
-    return find_secret(owner, number)[0]
+    return decide(owner, _CHOSEN.first(owner.id, parse_id(secret_id), key.id))[0]
+
+
+# The pages' query of a secret and the owner's share of it, narrowed to the secrets chosen for the key.
+_CHOSEN = Compiled(lambda user_id, secret_id, key_id: with_share(user_id).where(
+    (ApiSecret.id == secret_id) & fn.EXISTS(AccessKeySecret.select(AccessKeySecret.id).where(
+        (AccessKeySecret.key == key_id) & (AccessKeySecret.secret == ApiSecret.id)))))
 
 
 def _chosen(key: AccessKey):

@@ -13,7 +13,8 @@ from .accounts import acting_user, password_confirmed
 from .errors import UNREADABLE_SECRET, ConflictError, DecryptionError, PasswordRequired, SecretDisabled, ValidationError
 # The list lives there.
 from .listing import export_api_secrets_csv, list_api_secrets, tags_of, write_api_secrets_csv  # noqa: F401
-from .models import Access, ApiSecret, User, db, utcnow
+from .compiled import Compiled
+from .models import LAST_USE_STEP, Access, ApiSecret, User, db, last_use_due, utcnow
 from .permissions import EDITORS, find_secret, parse_ids, parse_version
 from .records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, Actor, ApiSecretDetails, ApiSecretInput
 from .secret_values import TABLE, decrypt_value, keep_in_history, new_client_secret, readable_value
@@ -174,11 +175,17 @@ def unreadable(secret: ApiSecret, user: User, actor: Actor, label: str, error: D
     return DecryptionError(UNREADABLE_SECRET)
 
 
-def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str) -> None:
-    with db.atomic():
-        ApiSecret.update(last_used_at=utcnow()).where(ApiSecret.id == secret.id).execute()
-        events.record(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
-                      item_name=secret.name, details=field_label)
+def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_label: str, also=()) -> None:
+    """Set Last use (to the second: models.last_use_due) and append the event (and run the write queries
+    `also`), committed together."""
+    now = utcnow()
+    runtime.write_together(_LAST_USE.bound(secret.id, now, now - LAST_USE_STEP)[1],
+                           events.appending(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
+                                            item_name=secret.name, details=field_label), *also)
+
+
+_LAST_USE = Compiled(lambda secret_id, now, cutoff: ApiSecret.update(last_used_at=now).where(
+    (ApiSecret.id == secret_id) & last_use_due(ApiSecret.last_used_at, cutoff)))
 
 
 def conflict_error(secret_id: int) -> ConflictError:

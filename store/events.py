@@ -1,7 +1,8 @@
 """The audit trail: events are only ever appended."""
 from __future__ import annotations
 
-from .models import Event, User
+from .compiled import Compiled, compilable
+from .models import Event, User, utcnow
 from .records import Actor
 from .validation import text_or_empty
 
@@ -16,15 +17,29 @@ ACTIONS = (NEW, CHANGE, VIEW, REVEAL, COPY, SHARING, UNSHARING, DISABLING, ACTIV
 ITEM_TYPES = (API_SECRET, USER, ACCESS_KEY)
 
 
-def record(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
-           item_type: str = '', item_id: int | None = None, item_name: str = '', details: str = '', ip: str = '',
-           user_agent: str = '') -> None:
-    """Append one event. `user` is the acting user's row when known, `username` what was typed;
+def record(action: str, actor: Actor | None = None, **fields) -> None:
+    """Append one event (the fields are `appending`'s)."""
+    appending(action, actor, **fields).execute()
+
+
+def appending(action: str, actor: Actor | None = None, *, user: User | None = None, username: str = '',
+              item_type: str = '', item_id: int | None = None, item_name: str = '', details: str = '', ip: str = '',
+              user_agent: str = ''):
+    """The query that appends one event. `user` is the acting user's row when known, `username` what was typed;
     `item_name` is the item's name at the time, `details` what was read or changed."""
     # What the server supplies (address, browser) is stored as it can be: a NUL would stop PostgreSQL.
-    Event.create(
-        user=user, username=text_or_empty(user.username if user else username)[:255], action=action,
-        item_type=item_type, item_id=item_id, item_name=text_or_empty(item_name)[:255],
-        details=text_or_empty(details)[:255], ip=text_or_empty(actor.ip if actor else ip)[:64],
-        user_agent=text_or_empty(actor.user_agent if actor else user_agent)[:512],
-    )
+    values = (utcnow(), user.id if user else None, text_or_empty(user.username if user else username)[:255], action,
+              item_type, item_id, text_or_empty(item_name)[:255], text_or_empty(details)[:255],
+              text_or_empty(actor.ip if actor else ip)[:64],
+              text_or_empty(actor.user_agent if actor else user_agent)[:512])
+    if compilable(values):  # a user's event about an item, such as every read through the API
+        return _APPEND.bound(*values)[1]
+    return _insert(*values)
+
+
+def _insert(at, user_id, username, action, item_type, item_id, item_name, details, ip, user_agent):
+    return Event.insert(at=at, user=user_id, username=username, action=action, item_type=item_type, item_id=item_id,
+                        item_name=item_name, details=details, ip=ip, user_agent=user_agent)
+
+
+_APPEND = Compiled(_insert)

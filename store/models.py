@@ -9,8 +9,20 @@ from peewee import (BlobField, BooleanField, CharField, DatabaseProxy, DateTimeF
 db = DatabaseProxy()
 
 
+LAST_USE_STEP = dt.timedelta(seconds=1)
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def last_use_due(column: DateTimeField, cutoff: dt.datetime):
+    """The condition under which a Last use column is written, `cutoff` being LAST_USE_STEP before now: it is
+    kept to the second (it is shown to the minute, and every use is also an event with its exact time). A use
+    within a second of the last writes nothing there: for a program reading hundreds of times a second, no new
+    version of the row (on PostgreSQL a copy of the row and an entry in each of its indexes) and no wait for
+    the row's lock, which concurrent updates of one row take one at a time, each until its commit is on disk."""
+    return column.is_null() | (column <= cutoff)
 
 
 class BaseModel(Model):

@@ -1,32 +1,45 @@
 """The REST API for programs (SPEC section 7), served by the same process under /api/v1.
 
-A FastAPI application of its own, mounted on NiceGUI's: its OpenAPI is /api/v1/openapi.json, its errors
-are `{"error": "message"}`, and NiceGUI's pages and middleware (security headers) are untouched. Every
-request runs as one unit of work in a worker thread; the store authenticates the key and decides what it
-may read (store/api_reads.py).
+A FastAPI application of its own: its OpenAPI is /api/v1/openapi.json, its errors are `{"error": "message"}`.
+It is answered in front of NiceGUI's middleware stack (ui/ahead.py), like /healthz: a program's request makes
+no session, no user storage and no cookie, and costs none of the pages' middlewares; its responses carry
+headers of their own (API_HEADERS). Every request runs as one unit of work in a worker thread of the API's
+own pool; the store authenticates the key and decides what it may read (store/api_reads.py).
 """
 from __future__ import annotations
 
+import asyncio
 import html
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from store import api_reads, runtime
-from store.errors import (AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, DecryptionError, Forbidden,
-                          NotFound, SecretDisabled, StoreError, ValidationError)
+from store.errors import (AccessKeyRefused, AccessKeyThrottled, AddressNotAllowed, DatabaseUnavailable,
+                          DecryptionError, Forbidden, NotFound, SecretDisabled, StoreError, ValidationError)
 from store.records import ApiItem
+
+from . import security_headers
+from .ahead import App, Scope, Send, in_front, with_headers
 
 PREFIX = '/api/v1'
 DOCS_PATH = '/api/docs'
-NO_STORE = {'Cache-Control': 'no-store'}
 STATUS = ((AccessKeyRefused, 401), (AccessKeyThrottled, 429), (AddressNotAllowed, 403), (Forbidden, 403),
-          (NotFound, 404), (SecretDisabled, 409), (ValidationError, 422))
+          (NotFound, 404), (SecretDisabled, 409), (ValidationError, 422), (DatabaseUnavailable, 503))
+# Every answer of the API: never kept by a browser or a proxy, never sniffed, framed or rendered as a page.
+API_HEADERS = [(b'cache-control', b'no-store'), (b'x-content-type-options', b'nosniff'),
+               (b'content-security-policy', b"default-src 'none'; frame-ancestors 'none'"),
+               (b'x-frame-options', b'DENY'), (b'referrer-policy', b'no-referrer')]
+# The docs page: the pages' headers (it has an inline style sheet), and not kept either.
+DOCS_HEADERS = [(name.lower().encode(), value.encode()) for name, value in security_headers.HEADERS.items()] + [
+    (b'cache-control', b'no-store')]
+WORKERS = 8  # threads that run the API's units of work: enough to overlap PostgreSQL's commits (each waits on disk)
 SecretId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The API secret's ID")]
 
 
@@ -121,14 +134,38 @@ def docs_page(api: FastAPI) -> HTMLResponse:
                                           f'{html.escape(answer.get("description", ""))}</li>'
                                           for code, answer in operation['responses'].items()) + '</ul>')
     parts.append('</main></body></html>')
-    return HTMLResponse(''.join(parts), headers=NO_STORE)
+    return HTMLResponse(''.join(parts))
 
 
 def install(app: FastAPI) -> None:
-    """Mount the API and its docs page on NiceGUI's application (before `ui.run`, so they come first)."""
+    """Answer the API and its docs page in front of NiceGUI's middleware stack (before `ui.run`)."""
     api = create_api()
-    app.mount(PREFIX, api)
-    app.add_api_route(DOCS_PATH, lambda: docs_page(api), methods=['GET'], include_in_schema=False)
+    in_front(app, 'api', lambda stack: _ApiFirst(stack, api))
+
+
+class _ApiFirst:
+    """/api/v1/... to the API application (as if mounted there), /api/docs to its docs page, the rest to `app`."""
+
+    def __init__(self, app: App, api: FastAPI) -> None:
+        self.app = app
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Any, send: Send) -> None:
+        path = scope['path'] if scope['type'] == 'http' else ''
+        if path == PREFIX or path.startswith(PREFIX + '/'):
+            scope = {**scope, 'root_path': scope.get('root_path', '') + PREFIX}
+            await self.api(scope, receive, with_headers(send, API_HEADERS))
+        elif path == DOCS_PATH:
+            if scope['method'] in ('GET', 'HEAD'):
+                await docs_page(self.api)(scope, receive, with_headers(send, DOCS_HEADERS))
+            else:
+                answer = _error(405, 'Method Not Allowed', {'Allow': 'GET'})
+                await answer(scope, receive, with_headers(send, API_HEADERS))
+        else:
+            await self.app(scope, receive, send)
+
+
+_workers = ThreadPoolExecutor(WORKERS, thread_name_prefix='mysafe-api')
 
 
 async def _store(request: Request, service, *args: Any, **kwargs: Any) -> Any:
@@ -136,8 +173,9 @@ async def _store(request: Request, service, *args: Any, **kwargs: Any) -> Any:
     token = _bearer(request.headers.get('authorization', ''))
     client_ip = request.client.host if request.client else ''
     user_agent = request.headers.get('user-agent', '')[:512]
+    unit = partial(runtime.unit_of_work, service, token, client_ip, user_agent, *args, **kwargs)
     try:
-        return await run_in_threadpool(runtime.unit_of_work, service, token, client_ip, user_agent, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(_workers, unit)
     except DecryptionError:
         return _error(500, DecryptionError.MESSAGE)
     except StoreError as error:
@@ -162,7 +200,7 @@ def _item(item: ApiItem) -> dict:
 
 
 def _json(content: Any, status: int = 200, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(content, status_code=status, headers={**NO_STORE, **(headers or {})})
+    return JSONResponse(content, status_code=status, headers=headers)
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:

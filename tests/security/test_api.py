@@ -2,6 +2,7 @@
 and status code as a client sees it, and the access key nowhere in the database, the logs or the audit."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import subprocess
 import sys
@@ -11,10 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from peewee import OperationalError
 
 from store import access_keys, api_secrets, config, runtime, sharing
-from store.models import AccessKey, Event, utcnow
+from store.errors import DatabaseUnavailable
+from store.models import AccessKey, Event, db, utcnow
 from store.records import AccessKeyInput, Actor
+from ui.rest_api import _ApiFirst, create_api
 
 from .conftest import ROOT, MySafeServer, Seed, seed, start_server
 
@@ -143,6 +147,48 @@ def test_openapi_and_docs_are_served_and_the_pages_still_work(api):
     assert docs.headers['x-frame-options'] == 'DENY'
 
 
+def test_the_api_is_answered_without_the_pages_session_cookie_or_storage(api):
+    """A program's request goes past NiceGUI's middlewares: no cookie to carry, no user storage made for it
+    (the sessions dir gets no file), and headers of a JSON API on every answer, refusals included."""
+    sessions = api.server.data_dir / 'sessions'
+    before = sorted(sessions.iterdir()) if sessions.exists() else []
+    stripe = api.data.secrets['Stripe']
+    answers = [api.get('/api-secrets'), api.get(f'/api-secrets/{stripe}/client-secret'),
+               api.get('/api-secrets', key=None), api.get('/api-secrets/x'), api.get('/nothing-here'),
+               httpx.get(f'{api.server.url}/api/v1/openapi.json'), httpx.get(f'{api.server.url}/api/docs')]
+    assert [answer.status_code for answer in answers] == [200, 200, 401, 422, 404, 200, 200]
+    for answer in answers:
+        assert 'set-cookie' not in answer.headers, answer.url
+        assert answer.headers['cache-control'] == 'no-store'
+        assert answer.headers['x-content-type-options'] == 'nosniff'
+        assert answer.headers['x-frame-options'] == 'DENY'
+    assert answers[0].headers['content-security-policy'] == "default-src 'none'; frame-ancestors 'none'"
+    assert (sorted(sessions.iterdir()) if sessions.exists() else []) == before
+    assert 'set-cookie' in httpx.get(f'{api.server.url}/login').headers  # a page still gets its session
+    docs_post = httpx.post(f'{api.server.url}/api/docs')
+    assert (docs_post.status_code, docs_post.headers['allow']) == (405, 'GET')
+
+
+def test_a_database_that_does_not_answer_is_503(started_store, make_actor, add_secret, monkeypatch):
+    alice = make_actor('alice')
+    secret_id = add_secret(alice)
+    token = access_keys.create_access_key(alice, AccessKeyInput(name='job', secret_ids=[secret_id])).token
+    started_store.start()  # a new pool, holding no connection: each one is refused from here on
+
+    def refuse(*args, **kwargs):
+        raise OperationalError('could not connect to server: Connection refused')
+    monkeypatch.setattr(type(db.obj), '_connect', refuse)
+
+    async def read() -> httpx.Response:
+        transport = httpx.ASGITransport(app=_ApiFirst(None, create_api()))
+        async with httpx.AsyncClient(transport=transport, base_url='http://mysafe') as client:
+            return await client.get(f'/api/v1/api-secrets/{secret_id}/client-secret',
+                                    headers={'Authorization': f'Bearer {token}'})
+    answer = asyncio.run(read())
+    assert answer.status_code == 503 and answer.json() == {'error': DatabaseUnavailable().args[0]}
+    assert answer.headers['cache-control'] == 'no-store'
+
+
 def test_main_py_get_prints_the_value_and_exits_with_the_spec_codes(api):
     stripe = api.data.secrets['Stripe']
     by_id = api.main_py_get(str(stripe))
@@ -205,3 +251,4 @@ def test_too_many_failures_from_one_address_are_429_with_retry_after(tmp_path):
         assert api.get('/api-secrets').status_code == 200  # a real key is not locked out by someone else's guesses
     finally:
         api.server.stop()
+

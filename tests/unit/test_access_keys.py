@@ -55,6 +55,21 @@ def test_the_owner_reads_a_chosen_secret_and_the_read_is_audited(people, add_sec
         api_reads.get_secret(created.token, HOME, '', other)
 
 
+def test_the_keys_last_use_is_kept_to_the_second_and_follows_the_address(people, add_secret, monkeypatch):
+    owner, _, _ = people
+    chosen = add_secret(owner)
+    created = new_key(owner, [chosen])
+    start = dt.datetime(2026, 11, 30, 8, 0, 0)
+    for offset, address, expected in ((0.0, HOME, (start, HOME)), (0.5, HOME, (start, HOME)),
+                                      (0.7, '10.1.2.3', (start + dt.timedelta(seconds=0.7), '10.1.2.3')),
+                                      (1.7, '10.1.2.3', (start + dt.timedelta(seconds=1.7), '10.1.2.3'))):
+        monkeypatch.setattr(access_keys, 'utcnow', lambda offset=offset: start + dt.timedelta(seconds=offset))
+        api_reads.read_client_secret(created.token, address, 'curl', chosen)
+        [info] = access_keys.list_access_keys(owner)
+        assert (info.last_used_at, info.last_used_ip) == expected
+    assert len(events_for(chosen, 'Reveal')) == 4  # every read is audited all the same
+
+
 def test_a_key_reads_a_shared_secret_only_while_it_stays_shared(people, add_secret):
     owner, friend, _ = people
     secret = add_secret(owner, client_secret='sk_shared')

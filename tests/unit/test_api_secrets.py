@@ -96,6 +96,20 @@ def test_reveal_sets_last_use_and_appends_a_reveal_event(started_store, make_act
         bob.user_id, 'API secret', 'Stripe · Client secret', '203.0.113.7', 'pytest')
 
 
+def test_last_use_is_kept_to_the_second_and_every_use_is_an_event(started_store, make_actor, add_secret,
+                                                                  monkeypatch):
+    """Uses within a second leave Last use where it is (it is shown to the minute); each is still an event."""
+    alice = make_actor('alice')
+    secret_id = add_secret(alice)
+    start = dt.datetime(2026, 11, 30, 8, 0, 0)
+    for offset, expected in ((0.0, start), (0.5, start), (0.9, start), (1.0, start + dt.timedelta(seconds=1))):
+        monkeypatch.setattr(api_secrets, 'utcnow', lambda offset=offset: start + dt.timedelta(seconds=offset))
+        api_secrets.reveal_client_secret(alice, secret_id)
+        assert api_secrets.get_api_secret(alice, secret_id, record_view=False).last_used_at == expected
+    api_secrets.record_copy(alice, secret_id, 'client_id')
+    assert len(events_for(secret_id, 'Reveal')) == 4 and len(events_for(secret_id, 'Copy')) == 1
+
+
 def test_each_copy_appends_a_copy_event_naming_the_field(started_store, make_actor, add_secret):
     alice = make_actor('alice')
     secret_id = add_secret(alice, name='Stripe')
