@@ -51,8 +51,16 @@ def _serve(settings: Settings) -> int:
            session_middleware_kwargs={'max_age': 12 * 60 * 60, 'https_only': settings.secure_cookies},
            # X-Forwarded-For is believed from the proxies named in MYSAFE_TRUSTED_PROXIES only (uvicorn would
            # believe 127.0.0.1 by default); otherwise the audit's User IP is the socket's peer.
-           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies))
+           proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies),
+           reconnect_timeout=RECONNECT_SECONDS)
     return 0
+
+
+# How long a page's socket may stay silent, and a page wait for its browser to come back. NiceGUI derives its
+# socket.io ping from it (every 0.8x, answered within 0.4x: 24 s and 12 s here, near socket.io's own 25 s and
+# 20 s). Its default, 3 s (a ping every 4 s, answered within 2 s), dropped every page of a server whose event loop
+# was busy for 6 s: 100 log-ins at once on one instance of a loaded 2-core machine (bench/sessions.py).
+RECONNECT_SECONDS = 30.0
 
 
 def _create_user(args: argparse.Namespace) -> int:
