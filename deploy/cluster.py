@@ -73,27 +73,37 @@ class Cluster:
         return f'postgresql://{POSTGRES["user"]}@{POSTGRES["host"]}:{POSTGRES["port"]}/{self.database}'
 
     def start(self) -> Cluster:
-        if not os.access(NGINX, os.X_OK):
-            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
-        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        create_database(self.database)
-        self._shared_secrets()
+        self.prepare()
         for instance in self.instances:
             self.start_instance(instance.number)
         self._start_nginx()
         return self
 
+    def prepare(self) -> Cluster:
+        """What the instances share, made when missing: the database, the master key and the cookie secret
+        (a caller may then fill the database through the store, with `shared_environ()`, before `start()`)."""
+        if not os.access(NGINX, os.X_OK):
+            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        create_database(self.database)
+        self._shared_secrets()
+        return self
+
+    def shared_environ(self) -> dict[str, str]:
+        """What every instance has alike: the database, Redis, the master key and the cookie secret."""
+        return dict(MYSAFE_DATABASE_URL=self.database_url,
+                    MYSAFE_MASTER_KEY=(self.base_dir / 'master.key.b64').read_text().strip(),
+                    MYSAFE_STORAGE_SECRET=(self.base_dir / 'storage.secret').read_text().strip(),
+                    NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix,
+                    MYSAFE_TRUSTED_PROXIES='127.0.0.1')  # nginx: its X-Forwarded-For names the browser
+
     def environ(self, instance: Instance) -> dict[str, str]:
-        """What each instance needs: the same database, Redis, master key and cookie secret; its own port and
-        data dir (its logs and NiceGUI's per-process files)."""
+        """What each instance needs: the shared part; its own port and data dir (its logs and NiceGUI's
+        per-process files)."""
         env = {name: value for name, value in os.environ.items()
                if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
         env.update(MYSAFE_DATA_DIR=str(instance.data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(instance.port),
-                   MYSAFE_DATABASE_URL=self.database_url,
-                   MYSAFE_MASTER_KEY=(self.base_dir / 'master.key.b64').read_text().strip(),
-                   MYSAFE_STORAGE_SECRET=(self.base_dir / 'storage.secret').read_text().strip(),
-                   NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix,
-                   MYSAFE_TRUSTED_PROXIES='127.0.0.1')  # nginx: its X-Forwarded-For names the browser
+                   **self.shared_environ())
         return env
 
     def start_instance(self, number: int) -> Instance:
