@@ -167,16 +167,18 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
     idle = {i.address: _rss_mib(i.pid) for i in instances}
     sessions = [Session(f'user{n}', WireClient(url, source_address=source, timeout=TIMEOUT), seeded[f'user{n}'])
                 for n, (url, source) in enumerate(map(entry, range(count)))]
-    walls, memory = {}, {}
+    walls, memory, cpu = {}, {}, {}
     try:
         for name, phase in PHASES.items():
+            cpu_before = {i.address: _cpu_seconds(i.pid) for i in instances}
             walls[name] = await _run(phase, sessions)
             memory[name] = {i.address: _rss_mib(i.pid) for i in instances}
+            cpu[name] = {i.address: _cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
     finally:
         await asyncio.gather(*(session.client.close() for session in sessions))
     await asyncio.sleep(SETTLE)
     memory['closed'] = {i.address: _rss_mib(i.pid) for i in instances}
-    _report(sessions, instances, walls, idle, memory)
+    _report(sessions, instances, walls, idle, memory, cpu)
     print(f'the benchmark client itself: {time.process_time() - started_cpu:.1f} s of CPU')
     for instance in instances:
         _print_problems(f'instance {instance.address}', instance.log())
@@ -256,8 +258,8 @@ def _shown_client_secret(client: WireClient) -> str | None:
     return None
 
 
-def _report(sessions: list[Session], instances: list[Instance], walls: dict[str, float],
-            idle: dict[str, float], memory: dict[str, dict[str, float]]) -> None:
+def _report(sessions: list[Session], instances: list[Instance], walls: dict[str, float], idle: dict[str, float],
+            memory: dict[str, dict[str, float]], cpu: dict[str, dict[str, float]]) -> None:
     errors = [session.error for session in sessions if session.error]
     spread = Counter(session.instance for session in sessions if session.instance)
     print(f'sessions: {len(sessions)}; errors: {len(errors)}; sessions per instance: '
@@ -268,7 +270,9 @@ def _report(sessions: list[Session], instances: list[Instance], walls: dict[str,
         times = sorted(session.timings[timing] * 1000 for session in sessions if timing in session.timings)
         if times:
             p50, p95 = statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            print(f'{name}: all {len(times)} done in {wall:.1f} s; each p50 {p50:.0f} ms, p95 {p95:.0f} ms')
+            busy = ', '.join(f'{cpu[name][a] * 1000 / max(spread[a], 1):.0f} ms' for a in idle)
+            print(f'{name}: all {len(times)} done in {wall:.1f} s; each p50 {p50:.0f} ms, p95 {p95:.0f} ms; '
+                  f'server CPU per session {busy}')
     checked = sum('reveal' in session.timings for session in sessions)
     print(f'client secrets received and checked against the stored value: {checked}')
     listing, revealing = memory[next(iter(PHASES))], memory[list(PHASES)[-1]]
@@ -286,6 +290,12 @@ def _print_problems(what: str, log: str) -> None:
     print(f'{what}: {len(problems)} error lines in its log')
     for line in problems[:10]:
         print(f'  {line[:300]}')
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user and system)."""
+    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def _rss_mib(pid: int) -> float:

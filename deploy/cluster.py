@@ -31,6 +31,7 @@ TEMPLATE = ROOT / 'deploy' / 'nginx-mysafe.conf'
 POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 REDIS_URL = 'redis://127.0.0.1:6379'
 START_TIMEOUT = 30.0
+WORKER_CONNECTIONS = 4096  # nginx's connections: about 2.4 per open page (see _start_nginx)
 
 
 @dataclass
@@ -158,8 +159,13 @@ class Cluster:
         config = (template.replace('    ip_hash;\n', '    ip_hash;\n' + servers)
                   .replace('listen 80;', f'listen 127.0.0.1:{self.port};'))
         # Run from the run dir as this account, with the logs and buffers there rather than in /var.
+        # Each open page holds its websocket through nginx (a connection from the browser and one to the instance)
+        # and the browser keeps an idle HTTP one: 200 pages took 476 connections, and nginx's default of 512 a
+        # worker refused pages beyond about 210 (bench/sessions.py).
         prelude = (f'pid {run_dir}/nginx.pid;\nerror_log {run_dir}/error.log;\n'
-                   f'{"user root;" if os.geteuid() == 0 else ""}\nworker_processes 1;\nevents {{}}\n')
+                   f'{"user root;" if os.geteuid() == 0 else ""}\nworker_processes 1;\n'
+                   f'worker_rlimit_nofile {2 * WORKER_CONNECTIONS};\n'
+                   f'events {{ worker_connections {WORKER_CONNECTIONS}; }}\n')
         paths = ''.join(f'    {kind}_temp_path {run_dir}/tmp/{kind};\n'
                         for kind in ('client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'))
         http = (f'http {{\n    access_log {run_dir}/access.log;\n{paths}'
