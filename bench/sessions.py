@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +74,7 @@ class Session:
     client_secrets: dict[int, str]
     timings: dict[str, float] = field(default_factory=dict)
     instance: str = ''
+    revealed: int = 0  # the id of the API secret it reveals
     error: str = ''
 
 
@@ -158,8 +159,8 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
     for wave in range(2):
         warm_ups = [Session(f'warmup{n}', WireClient(instances[n % len(instances)].url, timeout=TIMEOUT),
                             seeded[f'warmup{n}']) for n in range(WARM_UPS * len(instances))]
-        for phase in PHASES.values():
-            await _run(phase, warm_ups)
+        for title in PHASES:
+            await _run(title, warm_ups)
         await asyncio.gather(*(session.client.close() for session in warm_ups))
         if any(session.error for session in warm_ups):
             raise RuntimeError(f'a warm-up session failed: {next(s.error for s in warm_ups if s.error)}')
@@ -169,11 +170,11 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
                 for n, (url, source) in enumerate(map(entry, range(count)))]
     walls, memory, cpu = {}, {}, {}
     try:
-        for name, phase in PHASES.items():
+        for title in PHASES:
             cpu_before = {i.address: _cpu_seconds(i.pid) for i in instances}
-            walls[name] = await _run(phase, sessions)
-            memory[name] = {i.address: _rss_mib(i.pid) for i in instances}
-            cpu[name] = {i.address: _cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
+            walls[title] = await _run(title, sessions)
+            memory[title] = {i.address: _rss_mib(i.pid) for i in instances}
+            cpu[title] = {i.address: _cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
     finally:
         await asyncio.gather(*(session.client.close() for session in sessions))
     await asyncio.sleep(SETTLE)
@@ -184,16 +185,24 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
         _print_problems(f'instance {instance.address}', instance.log())
 
 
-async def _run(phase: Callable[[Session], Awaitable[None]], sessions: list[Session]) -> float:
-    """The phase in every session still without an error, all at once; the wall time until the last ended."""
+async def _run(title: str, sessions: list[Session]) -> float:
+    """The phase in every session still without an error, all at once or one after another; the wall time until
+    the last ended."""
+    phase, at_once, _ = PHASES[title]
+
     async def one(session: Session) -> None:
         try:
             await phase(session)
         except Exception as error:  # noqa: BLE001 - every failure is a finding to report
-            session.error = (f'{session.username} on {session.instance or "?"} ({phase.__name__}): '
+            session.error = (f'{session.username} on {session.instance or "?"} ({title}): '
                              f'{type(error).__name__}: {error}')[:400]
     started = time.perf_counter()
-    await asyncio.gather(*(one(session) for session in sessions if not session.error))
+    if at_once:
+        await asyncio.gather(*(one(session) for session in sessions if not session.error))
+    else:
+        for session in sessions:
+            if not session.error:
+                await one(session)
     return time.perf_counter() - started
 
 
@@ -208,7 +217,7 @@ async def log_in(session: Session) -> None:
     session.instance = client.headers.get('X-MySafe-Instance') or client.base_url.removeprefix('http://')
 
 
-async def update_list(session: Session) -> None:
+async def update_list(session: Session, timing: str = 'list') -> None:
     """Update: the list asked of the store again and its rows pushed to the page."""
     client = session.client
     before = len(client.received)
@@ -217,28 +226,43 @@ async def update_list(session: Session) -> None:
     await client.wait_for(lambda: any(event == 'update' and any(
         isinstance(element, dict) and element.get('tag') == 'nicegui-table' for element in data.values())
         for event, data in client.received[before:]), TIMEOUT, 'the updated list')
-    session.timings['list'] = time.perf_counter() - started
+    session.timings[timing] = time.perf_counter() - started
 
 
 async def reveal(session: Session) -> None:
-    """The first row's View API secret, then View the information: the client secret received must be the one
-    stored."""
+    """The first row's View API secret, then View the information."""
     client = session.client
-    row = _table_rows(client)[0]
+    session.revealed = _table_rows(client)[0]['id']
     table = client.find(lambda e: e.get('tag') == 'nicegui-table')[0]
-    await client.emit(table, 'view', row)
+    await client.emit(table, 'view', {'id': session.revealed})
     await client.wait_for(
         lambda: client.find(lambda e: e.get('props', {}).get('label') == 'View the information'), TIMEOUT,
         'the API secret details')
+    await view_the_information(session, 'reveal')
+
+
+async def view_the_information(session: Session, timing: str = 'reveal') -> None:
+    """View the information on the details page: the client secret received must be the one stored."""
+    client = session.client
+    before = len(_shown_client_secrets(client))
     started = time.perf_counter()
     await client.click(client.button('View the information'))
-    await client.wait_for(lambda: _shown_client_secret(client) is not None, TIMEOUT, 'Protected information')
-    session.timings['reveal'] = time.perf_counter() - started
-    if _shown_client_secret(client) != session.client_secrets[row['id']]:
-        raise AssertionError(f'the client secret shown for API secret {row["id"]} is not the one stored')
+    await client.wait_for(lambda: len(_shown_client_secrets(client)) > before, TIMEOUT, 'Protected information')
+    session.timings[timing] = time.perf_counter() - started
+    if _shown_client_secrets(client)[-1] != session.client_secrets[session.revealed]:
+        raise AssertionError(f'the client secret shown for API secret {session.revealed} is not the one stored')
 
 
-PHASES = {'log in and list': log_in, 'Update (list)': update_list, 'View the information (reveal)': reveal}
+# title: (what each session does, all sessions at once or one after another, its timing)
+PHASES = {
+    'log in and list, all at once': (log_in, True, 'log in'),
+    'Update (list), all at once': (update_list, True, 'list'),
+    'Update (list), one session at a time': (lambda session: update_list(session, 'list alone'), False, 'list alone'),
+    'View the information (reveal), all at once': (reveal, True, 'reveal'),
+    'View the information again, one session at a time':
+        (lambda session: view_the_information(session, 'reveal alone'), False, 'reveal alone'),
+}
+MEMORY_AFTER = ('log in and list, all at once', 'View the information (reveal), all at once')
 
 
 def _table_rows(client: WireClient) -> list[dict]:
@@ -246,16 +270,19 @@ def _table_rows(client: WireClient) -> list[dict]:
             for row in element.get('props', {}).get('rows', [])]
 
 
-def _shown_client_secret(client: WireClient) -> str | None:
-    """The value Protected information shows under its "Client secret" caption (in the row after it)."""
-    for caption in client.find(lambda e: e.get('text') == 'Client secret'):
-        for element in client.elements.values():
-            children = (element or {}).get('children', [])
-            if int(caption) in children and children.index(int(caption)) + 1 < len(children):
-                row = client.elements.get(str(children[children.index(int(caption)) + 1])) or {}
-                value = client.elements.get(str(next(iter(row.get('children', [])), ''))) or {}
-                return value.get('text')
-    return None
+def _shown_client_secrets(client: WireClient) -> list[str]:
+    """The values Protected information shows under its "Client secret" caption (in the row after it), one for
+    each time it opened (it closes by itself later), oldest first."""
+    parents = {child: element for element in client.elements.values() if element
+               for child in element.get('children', [])}
+    values = []
+    for caption in sorted(map(int, client.find(lambda e: e.get('text') == 'Client secret'))):
+        siblings = parents.get(caption, {}).get('children', [])
+        row = client.elements.get(str(siblings[siblings.index(caption) + 1])) if siblings[-1:] != [caption] else None
+        value = client.elements.get(str(next(iter((row or {}).get('children', [])), ''))) or {}
+        if 'text' in value:
+            values.append(value['text'])
+    return values
 
 
 def _report(sessions: list[Session], instances: list[Instance], walls: dict[str, float], idle: dict[str, float],
@@ -266,16 +293,17 @@ def _report(sessions: list[Session], instances: list[Instance], walls: dict[str,
           + ', '.join(f'{address} {spread[address]}' for address in idle))
     for error in errors[:10]:
         print(f'  {error}')
-    for (name, wall), timing in zip(walls.items(), ('log in', 'list', 'reveal')):
+    for title, wall in walls.items():
+        timing = PHASES[title][2]
         times = sorted(session.timings[timing] * 1000 for session in sessions if timing in session.timings)
         if times:
             p50, p95 = statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            busy = ', '.join(f'{cpu[name][a] * 1000 / max(spread[a], 1):.0f} ms' for a in idle)
-            print(f'{name}: all {len(times)} done in {wall:.1f} s; each p50 {p50:.0f} ms, p95 {p95:.0f} ms; '
+            busy = ', '.join(f'{cpu[title][a] * 1000 / max(spread[a], 1):.0f} ms' for a in idle)
+            print(f'{title}: {len(times)} done in {wall:.1f} s; each p50 {p50:.0f} ms, p95 {p95:.0f} ms; '
                   f'server CPU per session {busy}')
-    checked = sum('reveal' in session.timings for session in sessions)
+    checked = sum(timing in session.timings for session in sessions for timing in ('reveal', 'reveal alone'))
     print(f'client secrets received and checked against the stored value: {checked}')
-    listing, revealing = memory[next(iter(PHASES))], memory[list(PHASES)[-1]]
+    listing, revealing = (memory[title] for title in MEMORY_AFTER)
     for address, before in idle.items():
         count = max(spread[address], 1)
         print(f'instance {address}: {before:.0f} MiB idle; with its {spread[address]} sessions on the list '

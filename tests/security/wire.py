@@ -7,6 +7,7 @@ every message the server pushed, so a test can assert on what reached the "brows
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import uuid
@@ -43,6 +44,7 @@ class WireClient:
         self.pages: list[str] = []  # every page loaded over HTTP (the address bar), in order
         self.lost = ''  # why the page's socket was closed by the other end (this client does not reconnect)
         self._following: asyncio.Task | None = None
+        self._news = asyncio.Event()  # set when a message arrives
 
     async def open(self, path: str) -> None:
         """GET `path` like a browser (keeping cookies), then connect the page's socket."""
@@ -143,7 +145,9 @@ class WireClient:
             if loop.time() > deadline:
                 raise AssertionError(f'timed out{" waiting for " + what if what else ""} after {timeout:g} s; '
                                      f'last messages: {self.received[-5:]}')
-            await asyncio.sleep(0.05)
+            self._news.clear()  # woken by the next message (a round trip is timed to it), or looks again soon
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._news.wait(), 0.05)
 
     async def _emit(self, element_id: str, event_type: str, args: list[str]) -> None:
         element = self.elements[element_id]
@@ -157,6 +161,7 @@ class WireClient:
 
     async def _on_message(self, event: str, data: Any = None) -> None:
         self.received.append((event, data))
+        self._news.set()
         if event == 'update':
             for element_id, element in data.items():
                 if element_id != '_id':
