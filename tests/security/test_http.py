@@ -63,7 +63,8 @@ async def test_a_logged_out_browser_gets_nothing_of_a_secret(seeded, browser: Wi
         assert text not in response.text
 
     await browser.open(f'/mysafe/api-secrets/{secret_id}')  # and what the socket delivers after the first page
-    await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'Username'))
+    await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'Username')
+                           and _pushed_paths(browser.received))  # the form, and the address bar that says log in
     assert 'Alice payments' not in browser.everything()
     assert data.client_secrets['Alice payments'] not in browser.everything()
     assert json.loads(_pushed_paths(browser.received)[-1]) == f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}'
