@@ -168,18 +168,21 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
     idle = {i.address: _rss_mib(i.pid) for i in instances}
     sessions = [Session(f'user{n}', WireClient(url, source_address=source, timeout=TIMEOUT), seeded[f'user{n}'])
                 for n, (url, source) in enumerate(map(entry, range(count)))]
-    walls, memory, cpu = {}, {}, {}
+    walls, memory, cpu, files = {}, {}, {}, {}
     try:
         for title in PHASES:
             cpu_before = {i.address: _cpu_seconds(i.pid) for i in instances}
             walls[title] = await _run(title, sessions)
             memory[title] = {i.address: _rss_mib(i.pid) for i in instances}
+            files[title] = {i.address: len(os.listdir(f'/proc/{i.pid}/fd')) for i in instances}
             cpu[title] = {i.address: _cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
     finally:
         await asyncio.gather(*(session.client.close() for session in sessions))
     await asyncio.sleep(SETTLE)
     memory['closed'] = {i.address: _rss_mib(i.pid) for i in instances}
     _report(sessions, instances, walls, idle, memory, cpu)
+    print('open files (sockets: websockets, database, Redis) of each instance after each phase: ' + '; '.join(
+        f'{title}: {", ".join(str(n) for n in counts.values())}' for title, counts in files.items()))
     print(f'the benchmark client itself: {time.process_time() - started_cpu:.1f} s of CPU')
     for instance in instances:
         _print_problems(f'instance {instance.address}', instance.log())

@@ -52,7 +52,6 @@ class WireClient:
         self.lost = ''
         response = await self.http.get(path, follow_redirects=True)
         assert response.status_code == 200, f'GET {path}: {response.status_code}'
-        self.pages.append(response.url.raw_path.decode())  # where the page came from, after any redirect
         self.headers = response.headers
         self.html = response.text
         self.elements = _parse_elements(self.html)
@@ -65,6 +64,9 @@ class WireClient:
         cookies = '; '.join(f'{name}={value}' for name, value in self.http.cookies.items())
         await self.sio.connect(f'{self.base_url}?{query}', socketio_path='/_nicegui_ws/socket.io',
                                transports=['websocket'], headers={'Cookie': cookies}, wait_timeout=self.timeout)
+        # Where the page came from, after any redirect: once its socket is connected, so that a page found here
+        # can be acted on (its HTML may already hold what a test waits for).
+        self.pages.append(response.url.raw_path.decode())
 
     def _socket_session(self) -> aiohttp.ClientSession:
         """The socket's HTTP session (socket.io closes it with the socket), from the same source address."""
