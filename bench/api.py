@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import psycopg2  # noqa: E402
 
+from figures import cpu_seconds  # noqa: E402 - bench/figures.py
+
 from store import access_keys, config, runtime  # noqa: E402
 from store.models import Event  # noqa: E402
 from store.records import AccessKeyInput, Actor  # noqa: E402
@@ -64,9 +66,9 @@ def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Names
     try:
         url = f'{server.url}/api/v1/api-secrets/{secret_ids[0]}/client-secret'
         _load(url, token, 200, args.concurrency)  # warm-up: connections, caches
-        cpu_before, started = _cpu_seconds(server.process.pid), time.perf_counter()
+        cpu_before, started = cpu_seconds(server.process.pid), time.perf_counter()
         result = _load(url, token, args.requests, args.concurrency)
-        elapsed, cpu = time.perf_counter() - started, _cpu_seconds(server.process.pid) - cpu_before
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(server.process.pid) - cpu_before
     finally:
         server.stop()
     recorded = _recorded(base / 'data', env, secret_ids[0])
@@ -76,13 +78,6 @@ def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Names
           f'server CPU {per_read:.2f} ms a read (one core: at most {1000 / per_read:.0f}/s) | '
           f'Reveal events recorded: {recorded}')
     print(f'{"":<10} load average while measuring: {os.getloadavg()[0]:.2f} (the machine has {os.cpu_count()} cores)')
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, all threads) the process has used: what a read costs the server, whatever
-    else the machine is running."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def _seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[int]]:

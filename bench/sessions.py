@@ -24,7 +24,6 @@ import asyncio
 import os
 import platform
 import secrets
-import statistics
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
+from figures import cpu_seconds, percentiles, rss_mib  # noqa: E402
 from stores import admin, fresh_store  # noqa: E402
 
 from deploy.cluster import Cluster  # noqa: E402
@@ -165,21 +165,21 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
         if any(session.error for session in warm_ups):
             raise RuntimeError(f'a warm-up session failed: {next(s.error for s in warm_ups if s.error)}')
     await asyncio.sleep(SETTLE)
-    idle = {i.address: _rss_mib(i.pid) for i in instances}
+    idle = {i.address: rss_mib(i.pid) for i in instances}
     sessions = [Session(f'user{n}', WireClient(url, source_address=source, timeout=TIMEOUT), seeded[f'user{n}'])
                 for n, (url, source) in enumerate(map(entry, range(count)))]
     walls, memory, cpu, files = {}, {}, {}, {}
     try:
         for title in PHASES:
-            cpu_before = {i.address: _cpu_seconds(i.pid) for i in instances}
+            cpu_before = {i.address: cpu_seconds(i.pid) for i in instances}
             walls[title] = await _run(title, sessions)
-            memory[title] = {i.address: _rss_mib(i.pid) for i in instances}
+            memory[title] = {i.address: rss_mib(i.pid) for i in instances}
             files[title] = {i.address: len(os.listdir(f'/proc/{i.pid}/fd')) for i in instances}
-            cpu[title] = {i.address: _cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
+            cpu[title] = {i.address: cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
     finally:
         await asyncio.gather(*(session.client.close() for session in sessions))
     await asyncio.sleep(SETTLE)
-    memory['closed'] = {i.address: _rss_mib(i.pid) for i in instances}
+    memory['closed'] = {i.address: rss_mib(i.pid) for i in instances}
     _report(sessions, instances, walls, idle, memory, cpu)
     print('open files (sockets: websockets, database, Redis) of each instance after each phase: ' + '; '.join(
         f'{title}: {", ".join(str(n) for n in counts.values())}' for title, counts in files.items()))
@@ -214,7 +214,7 @@ async def log_in(session: Session) -> None:
     client = session.client
     await client.log_in(session.username, PASSWORD, '/login?return_to=%2Fmysafe%2Fapi-secrets')
     started = time.perf_counter()  # the click on Log in has just been sent
-    await client.wait_for(lambda: client.pages[-1] == '/mysafe/api-secrets' and _table_rows(client), TIMEOUT,
+    await client.wait_for(lambda: client.pages[-1] == '/mysafe/api-secrets' and client.table_rows(), TIMEOUT,
                           'the list after log-in')
     session.timings['log in'] = time.perf_counter() - started
     session.instance = client.headers.get('X-MySafe-Instance') or client.base_url.removeprefix('http://')
@@ -235,7 +235,7 @@ async def update_list(session: Session, timing: str = 'list') -> None:
 async def reveal(session: Session) -> None:
     """The first row's View API secret, then View the information."""
     client = session.client
-    session.revealed = _table_rows(client)[0]['id']
+    session.revealed = client.table_rows()[0]['id']
     table = client.find(lambda e: e.get('tag') == 'nicegui-table')[0]
     await client.emit(table, 'view', {'id': session.revealed})
     await client.wait_for(
@@ -268,11 +268,6 @@ PHASES = {
 MEMORY_AFTER = ('log in and list, all at once', 'View the information (reveal), all at once')
 
 
-def _table_rows(client: WireClient) -> list[dict]:
-    return [row for element in client.elements.values() if element and element.get('tag') == 'nicegui-table'
-            for row in element.get('props', {}).get('rows', [])]
-
-
 def _shown_client_secrets(client: WireClient) -> list[str]:
     """The values Protected information shows under its "Client secret" caption (in the row after it), one for
     each time it opened (it closes by itself later), oldest first."""
@@ -300,7 +295,7 @@ def _report(sessions: list[Session], instances: list[Instance], walls: dict[str,
         timing = PHASES[title][2]
         times = sorted(session.timings[timing] * 1000 for session in sessions if timing in session.timings)
         if times:
-            p50, p95 = statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            p50, p95 = percentiles(times)
             busy = ', '.join(f'{cpu[title][a] * 1000 / max(spread[a], 1):.0f} ms' for a in idle)
             print(f'{title}: {len(times)} done in {wall:.1f} s; each p50 {p50:.0f} ms, p95 {p95:.0f} ms; '
                   f'server CPU per session {busy}')
@@ -321,19 +316,6 @@ def _print_problems(what: str, log: str) -> None:
     print(f'{what}: {len(problems)} error lines in its log')
     for line in problems[:10]:
         print(f'  {line[:300]}')
-
-
-def _cpu_seconds(pid: int) -> float:
-    """The process's CPU time so far (user and system)."""
-    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 if __name__ == '__main__':

@@ -23,7 +23,7 @@ async def test_a_page_carries_on_after_the_server_stalled_for_a_few_seconds(serv
     browser = WireClient(server.url)
     try:
         await browser.log_in('alice', PASSWORD, '/login?return_to=%2Fmysafe%2Fapi-secrets')
-        await browser.wait_for(lambda: browser.pages[-1] == '/mysafe/api-secrets' and _rows(browser), 20)
+        await browser.wait_for(lambda: browser.pages[-1] == '/mysafe/api-secrets' and browser.table_rows(), 20)
         server.process.send_signal(signal.SIGSTOP)
         try:
             await asyncio.sleep(STALL)
@@ -33,15 +33,10 @@ async def test_a_page_carries_on_after_the_server_stalled_for_a_few_seconds(serv
         await browser.click(browser.button('Update'))
         await browser.wait_for(lambda: any(event == 'update' for event, _ in browser.received[before:]), 20,
                                'the list updated')
-        assert browser.lost == '' and _rows(browser) == ['Alice payments']
+        assert browser.lost == '' and [row['name'] for row in browser.table_rows()] == ['Alice payments']
         assert browser.pages[-1] == '/mysafe/api-secrets'  # the same page: not loaded again
     finally:
         await browser.close()
-
-
-def _rows(browser: WireClient) -> list[str]:
-    return [row['name'] for element in browser.elements.values() if element and element.get('tag') == 'nicegui-table'
-            for row in element.get('props', {}).get('rows', [])]
 
 
 def test_the_server_may_open_as_many_files_as_the_system_allows(server_factory, tmp_path: Path) -> None:

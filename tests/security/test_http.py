@@ -102,8 +102,7 @@ async def test_markup_in_a_name_reaches_the_browser_as_text(seeded, browser: Wir
     await browser.wait_for(lambda: browser.find(lambda e: e.get('text') == XSS))  # the name, as an element's text
     details_html = browser.html
     await browser.open('/mysafe/api-secrets')
-    rows = lambda: [row['name'] for element in browser.elements.values()  # noqa: E731
-                    if element.get('tag') == 'nicegui-table' for row in element['props']['rows']]
+    rows = lambda: [row['name'] for row in browser.table_rows()]  # noqa: E731
     await browser.wait_for(lambda: {XSS, SCRIPT_BREAKOUT} <= set(rows()))  # as data of the table, never markup
 
     for page in (browser.html, details_html):  # pages are built after the socket connects: no data in the HTML

@@ -98,6 +98,11 @@ class WireClient:
         assert len(matches) == 1, f'expected one button {name!r}, found {len(matches)}'
         return matches[0]
 
+    def table_rows(self) -> list[dict]:
+        """The rows of every table on the page, as the server sent them."""
+        return [row for element in self.elements.values() if element and element.get('tag') == 'nicegui-table'
+                for row in element.get('props', {}).get('rows', [])]
+
     def everything(self) -> str:
         """All the page's HTML and every message the socket delivered, as one text."""
         return self.html + json.dumps(self.received)
