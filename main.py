@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import resource
 import secrets
 import sys
 
@@ -38,6 +39,7 @@ def _serve(settings: Settings) -> int:
     from ui import health, rest_api, security_headers, session
     from ui.app import root
 
+    _raise_open_files_limit()
     settings.sessions_dir.mkdir(parents=True, exist_ok=True)
     Storage.path = settings.sessions_dir
     app.on_shutdown(runtime.stop)  # after uvicorn's graceful shutdown: lets a save in flight finish first
@@ -54,8 +56,32 @@ def _serve(settings: Settings) -> int:
            proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=','.join(settings.trusted_proxies),
            # No access log: uvicorn would format a line per request (a program may read hundreds a second) only to
            # drop it below the warning level; the audit records what matters.
-           access_log=False)
+           access_log=False, reconnect_timeout=RECONNECT_SECONDS)
     return 0
+
+
+# How long a page's socket may stay silent, and a page wait for its browser to come back. NiceGUI derives its
+# socket.io ping from it (every 0.8x, answered within 0.4x: 24 s and 12 s here, near socket.io's own 25 s and
+# 20 s). Its default, 3 s (a ping every 4 s, answered within 2 s), dropped every page of a server whose event loop
+# was busy for 6 s: 100 log-ins at once on one instance of a loaded 2-core machine (bench/sessions.py).
+RECONNECT_SECONDS = 30.0
+
+
+def _raise_open_files_limit() -> None:
+    """Each open page holds sockets: its websocket and, with the user storage in Redis, that storage's connections
+    (about 8 files an open page in bench/sessions.py). Raise the soft limit on open files to the hard one, as
+    systemd expects of a program that needs more: its default soft limit, 1024, would stop an instance at about
+    120 open pages."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else OPEN_FILES
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass  # the system refuses more: serve within the limit we have
+
+
+OPEN_FILES = 65536  # when the hard limit is unlimited
 
 
 def _create_user(args: argparse.Namespace) -> int:

@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import psycopg2  # noqa: E402
 
+from figures import cpu_seconds, postgres_cpu_seconds  # noqa: E402 - bench/figures.py
+
 from store import access_keys, config, runtime  # noqa: E402
 from store.models import Event  # noqa: E402
 from store.records import AccessKeyInput, Actor  # noqa: E402
@@ -64,11 +66,11 @@ def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Names
     try:
         url = f'{server.url}/api/v1/api-secrets/{secret_ids[0]}/client-secret'
         _load(url, token, 200, args.concurrency)  # warm-up: connections, caches
-        cpu_before, database_before = _cpu_seconds(server.process.pid), _postgres_cpu_seconds()
+        cpu_before, database_before = cpu_seconds(server.process.pid), postgres_cpu_seconds()
         started = time.perf_counter()
         result = _load(url, token, args.requests, args.concurrency)
-        elapsed, cpu = time.perf_counter() - started, _cpu_seconds(server.process.pid) - cpu_before
-        database_cpu = _postgres_cpu_seconds() - database_before
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(server.process.pid) - cpu_before
+        database_cpu = postgres_cpu_seconds() - database_before
     finally:
         server.stop()
     recorded = _recorded(base / 'data', env, secret_ids[0])
@@ -79,29 +81,6 @@ def _measure(backend: str, base: Path, env: dict[str, str], args: argparse.Names
           + (f'PostgreSQL CPU {database_cpu / args.requests * 1000:.2f} ms a read | ' if env else '')
           + f'Reveal events recorded: {recorded}')
     print(f'{"":<10} load average while measuring: {os.getloadavg()[0]:.2f} (the machine has {os.cpu_count()} cores)')
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, all threads) the process has used: what a read costs the server, whatever
-    else the machine is running."""
-    return _ticks(Path(f'/proc/{pid}/stat'))[1] / os.sysconf('SC_CLK_TCK')
-
-
-def _postgres_cpu_seconds() -> float:
-    """CPU time of the PostgreSQL server's processes on this machine (its backends do the other half of a
-    read's work)."""
-    found = (_ticks(stat) for stat in Path('/proc').glob('[0-9]*/stat'))
-    return sum(ticks for name, ticks in found if name.startswith('postgres')) / os.sysconf('SC_CLK_TCK')
-
-
-def _ticks(stat: Path) -> tuple[str, int]:
-    """A process's name and its CPU clock ticks (user + system) from /proc; ('', 0) once it is gone."""
-    try:
-        name, rest = stat.read_text().split('(', 1)[1].rsplit(')', 1)
-    except (OSError, ValueError):
-        return '', 0
-    fields = rest.split()
-    return name, int(fields[11]) + int(fields[12])
 
 
 def _seed(data_dir: Path, env: dict[str, str]) -> tuple[str, list[int]]:

@@ -12,7 +12,6 @@ View the information -> the client secret visible. Prints p50 / p95 in ms and th
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from figures import percentiles  # noqa: E402 - bench/figures.py
 import run as seeding  # noqa: E402 - bench/run.py: the same data as the server-side figures
 from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
 from tests.harness import AppServer  # noqa: E402
@@ -97,7 +97,7 @@ def _first_page(page: Page, runs: int) -> tuple[float, float]:
         menu.get_by_role('link').filter(has_text='API secrets').click()
         page.locator('main tbody tr').first.wait_for()
         times.append((time.perf_counter() - started) * 1000)
-    return _percentiles(times[1:])  # the first one warms up
+    return percentiles(times[1:])  # the first one warms up
 
 
 def _timed_change(page: Page, act) -> float:
@@ -111,7 +111,7 @@ def _timed_change(page: Page, act) -> float:
 
 def _sort(page: Page, runs: int) -> tuple[float, float]:
     header = page.get_by_role('columnheader', name='ID')
-    return _percentiles([_timed_change(page, header.click) for _ in range(runs + 1)][1:])
+    return percentiles([_timed_change(page, header.click) for _ in range(runs + 1)][1:])
 
 
 def _filter(page: Page, runs: int) -> tuple[float, float]:
@@ -125,7 +125,7 @@ def _filter(page: Page, runs: int) -> tuple[float, float]:
     for run in range(runs + 1):
         name.fill(('template', 'Service')[run % 2])  # both match what user0 sees, at every size
         times.append(_timed_change(page, apply.click))
-    return _percentiles(times[1:])
+    return percentiles(times[1:])
 
 
 def _reveal(page: Page, runs: int) -> tuple[float, float]:
@@ -139,12 +139,7 @@ def _reveal(page: Page, runs: int) -> tuple[float, float]:
         times.append((time.perf_counter() - started) * 1000)
         page.keyboard.press('Escape')
         expect(page.get_by_role('dialog')).to_have_count(0)
-    return _percentiles(times[1:])
-
-
-def _percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(0, round(len(times) * 0.95) - 1)]
+    return percentiles(times[1:])
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@ TEMPLATE = ROOT / 'deploy' / 'nginx-mysafe.conf'
 POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 REDIS_URL = 'redis://127.0.0.1:6379'
 START_TIMEOUT = 30.0
+WORKER_CONNECTIONS = 4096  # nginx's connections: about 2.4 per open page (see _start_nginx)
 
 
 @dataclass
@@ -73,27 +74,37 @@ class Cluster:
         return f'postgresql://{POSTGRES["user"]}@{POSTGRES["host"]}:{POSTGRES["port"]}/{self.database}'
 
     def start(self) -> Cluster:
-        if not os.access(NGINX, os.X_OK):
-            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
-        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        create_database(self.database)
-        self._shared_secrets()
+        self.prepare()
         for instance in self.instances:
             self.start_instance(instance.number)
         self._start_nginx()
         return self
 
+    def prepare(self) -> Cluster:
+        """What the instances share, made when missing: the database, the master key and the cookie secret
+        (a caller may then fill the database through the store, with `shared_environ()`, before `start()`)."""
+        if not os.access(NGINX, os.X_OK):
+            raise RuntimeError(f"{NGINX} is missing: install Debian's nginx (make nginx, as root)")
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        create_database(self.database)
+        self._shared_secrets()
+        return self
+
+    def shared_environ(self) -> dict[str, str]:
+        """What every instance has alike: the database, Redis, the master key and the cookie secret."""
+        return dict(MYSAFE_DATABASE_URL=self.database_url,
+                    MYSAFE_MASTER_KEY=(self.base_dir / 'master.key.b64').read_text().strip(),
+                    MYSAFE_STORAGE_SECRET=(self.base_dir / 'storage.secret').read_text().strip(),
+                    NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix,
+                    MYSAFE_TRUSTED_PROXIES='127.0.0.1')  # nginx: its X-Forwarded-For names the browser
+
     def environ(self, instance: Instance) -> dict[str, str]:
-        """What each instance needs: the same database, Redis, master key and cookie secret; its own port and
-        data dir (its logs and NiceGUI's per-process files)."""
+        """What each instance needs: the shared part; its own port and data dir (its logs and NiceGUI's
+        per-process files)."""
         env = {name: value for name, value in os.environ.items()
                if name != 'PYTEST_CURRENT_TEST' and not name.startswith(('MYSAFE_', 'NICEGUI_'))}
         env.update(MYSAFE_DATA_DIR=str(instance.data_dir), MYSAFE_HOST='127.0.0.1', MYSAFE_PORT=str(instance.port),
-                   MYSAFE_DATABASE_URL=self.database_url,
-                   MYSAFE_MASTER_KEY=(self.base_dir / 'master.key.b64').read_text().strip(),
-                   MYSAFE_STORAGE_SECRET=(self.base_dir / 'storage.secret').read_text().strip(),
-                   NICEGUI_REDIS_URL=self.redis_url, NICEGUI_REDIS_KEY_PREFIX=self.redis_prefix,
-                   MYSAFE_TRUSTED_PROXIES='127.0.0.1')  # nginx: its X-Forwarded-For names the browser
+                   **self.shared_environ())
         return env
 
     def start_instance(self, number: int) -> Instance:
@@ -148,8 +159,13 @@ class Cluster:
         config = (template.replace('    ip_hash;\n', '    ip_hash;\n' + servers)
                   .replace('listen 80;', f'listen 127.0.0.1:{self.port};'))
         # Run from the run dir as this account, with the logs and buffers there rather than in /var.
+        # Each open page holds its websocket through nginx (a connection from the browser and one to the instance)
+        # and the browser keeps an idle HTTP one: 200 pages took 476 connections, and nginx's default of 512 a
+        # worker refused pages beyond about 210 (bench/sessions.py).
         prelude = (f'pid {run_dir}/nginx.pid;\nerror_log {run_dir}/error.log;\n'
-                   f'{"user root;" if os.geteuid() == 0 else ""}\nworker_processes 1;\nevents {{}}\n')
+                   f'{"user root;" if os.geteuid() == 0 else ""}\nworker_processes 1;\n'
+                   f'worker_rlimit_nofile {2 * WORKER_CONNECTIONS};\n'
+                   f'events {{ worker_connections {WORKER_CONNECTIONS}; }}\n')
         paths = ''.join(f'    {kind}_temp_path {run_dir}/tmp/{kind};\n'
                         for kind in ('client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'))
         http = (f'http {{\n    access_log {run_dir}/access.log;\n{paths}'

@@ -35,8 +35,11 @@ def open_database(url: str) -> Database:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():  # made here so that it is private whatever the umask (SQLite's journals follow it)
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        # Pooled connections move between threads, one thread at a time.
-        database = PooledSqliteDatabase(str(path), check_same_thread=False, **pool,
+        # Pooled connections move between threads, one thread at a time. Every transaction of the store writes,
+        # so each takes the write lock when it begins (BEGIN IMMEDIATE, waited for up to busy_timeout): one that
+        # began by reading could not take it once another connection had committed since ("database is locked"
+        # at once, whatever busy_timeout), which failed log-ins finishing at the same moment.
+        database = PooledSqliteDatabase(str(path), check_same_thread=False, lock_type='IMMEDIATE', **pool,
                                         pragmas={'journal_mode': 'wal', 'foreign_keys': 1,
                                                  'busy_timeout': 5000, 'synchronous': 'normal'})
     else:

@@ -48,17 +48,6 @@ async def browser(seeded) -> AsyncIterator[WireClient]:
         await client.close()
 
 
-async def log_in(browser: WireClient, username: str, path: str) -> int:
-    """Open `path` (it must show the log-in form), log in; returns how many messages came before."""
-    await browser.open(path)
-    await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'Username'))
-    await browser.type(browser.by_text('Username'), username)
-    await browser.type(browser.by_text('Password'), PASSWORD)
-    before = len(browser.received)
-    await browser.click(browser.button('Log in'))
-    return before
-
-
 def _pushed_paths(messages: list) -> list[str]:
     return [match for event, data in messages if event == 'run_javascript'
             for match in re.findall(r'history\.pushState\(\{page: (".*?")\}', data.get('code', ''))]
@@ -74,7 +63,8 @@ async def test_a_logged_out_browser_gets_nothing_of_a_secret(seeded, browser: Wi
         assert text not in response.text
 
     await browser.open(f'/mysafe/api-secrets/{secret_id}')  # and what the socket delivers after the first page
-    await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'Username'))
+    await browser.wait_for(lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'Username')
+                           and _pushed_paths(browser.received))  # the form, and the address bar that says log in
     assert 'Alice payments' not in browser.everything()
     assert data.client_secrets['Alice payments'] not in browser.everything()
     assert json.loads(_pushed_paths(browser.received)[-1]) == f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}'
@@ -83,7 +73,7 @@ async def test_a_logged_out_browser_gets_nothing_of_a_secret(seeded, browser: Wi
 async def test_a_stranger_gets_not_found_and_nothing_of_the_secret(seeded, browser: WireClient) -> None:
     _, data = seeded
     secret_id = data.secrets['Alice payments']
-    await log_in(browser, 'bob', f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}')
+    await browser.log_in('bob', PASSWORD, f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}')
     await browser.wait_for(lambda: browser.find(lambda e: e.get('text') == 'API secret not found'))
     for text in ('Alice payments', data.client_secrets['Alice payments']):
         assert text not in browser.everything()
@@ -94,7 +84,7 @@ async def test_a_stranger_gets_not_found_and_nothing_of_the_secret(seeded, brows
     '/\t/evil.com',  # browsers drop tabs from URLs: this would become //evil.com
 ])
 async def test_log_in_does_not_redirect_off_site(seeded, browser: WireClient, return_to: str) -> None:
-    before = await log_in(browser, 'carol', f'/login?return_to={quote(return_to, safe="")}')
+    before = await browser.log_in('carol', PASSWORD, f'/login?return_to={quote(return_to, safe="")}')
     await browser.wait_for(lambda: browser.pages[-1] == '/mysafe')  # where the log-in's HTTP hop led
 
     after = browser.received[before:]
@@ -106,14 +96,13 @@ async def test_log_in_does_not_redirect_off_site(seeded, browser: WireClient, re
 
 async def test_markup_in_a_name_reaches_the_browser_as_text(seeded, browser: WireClient) -> None:
     _, data = seeded
-    await log_in(browser, 'alice', '/login?return_to=%2Fmysafe%2Fapi-secrets')
+    await browser.log_in('alice', PASSWORD, '/login?return_to=%2Fmysafe%2Fapi-secrets')
     await browser.wait_for(lambda: browser.find(lambda e: e.get('tag') == 'nicegui-table'))
     await browser.open(f'/mysafe/api-secrets/{data.secrets[XSS]}')
     await browser.wait_for(lambda: browser.find(lambda e: e.get('text') == XSS))  # the name, as an element's text
     details_html = browser.html
     await browser.open('/mysafe/api-secrets')
-    rows = lambda: [row['name'] for element in browser.elements.values()  # noqa: E731
-                    if element.get('tag') == 'nicegui-table' for row in element['props']['rows']]
+    rows = lambda: [row['name'] for row in browser.table_rows()]  # noqa: E731
     await browser.wait_for(lambda: {XSS, SCRIPT_BREAKOUT} <= set(rows()))  # as data of the table, never markup
 
     for page in (browser.html, details_html):  # pages are built after the socket connects: no data in the HTML
@@ -130,7 +119,7 @@ async def test_a_reveal_leaves_no_plaintext_in_logs_sessions_or_database(server_
     server = server_factory(data_dir)  # no MYSAFE_STORAGE_SECRET: main.py makes data/storage.secret
     browser = WireClient(server.url, javascript_result='clearing')  # what the copy script answers when it copied
     try:
-        await log_in(browser, 'alice', f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}')
+        await browser.log_in('alice', PASSWORD, f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}')
         await browser.wait_for(
             lambda: browser.find(lambda e: e.get('props', {}).get('label') == 'View the information'))
         await browser.click(browser.button('View the information'))
@@ -188,7 +177,7 @@ async def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(server_fact
     browser = WireClient(server.url)
     browser.http.headers['X-Forwarded-For'] = '6.6.6.6'  # what any client can claim
     try:
-        await log_in(browser, 'alice', '/login')
+        await browser.log_in('alice', PASSWORD, '/login')
         await browser.wait_for(lambda: browser.pages[-1] == '/mysafe')
     finally:
         await browser.close()

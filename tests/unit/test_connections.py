@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg2
 import pytest
 
-from store import accounts, api_secrets, listing, runtime
+from store import accounts, api_secrets, listing, runtime, sessions
 from store.errors import DatabaseUnavailable, NotFound
 from store.models import db
 from store.records import ApiSecretInput
@@ -94,6 +94,31 @@ def test_a_connection_a_thread_took_outside_a_unit_does_not_stick_to_it(started_
         page = worker.submit(runtime.unit_of_work, listing.list_api_secrets, actor).result(10)
         held = worker.submit(lambda: not db.is_closed()).result(10)
     assert (page.total, held) == (0, False)
+
+
+def test_two_log_ins_finishing_at_the_same_moment_both_get_in(started_store, make_user, monkeypatch):
+    # Redeeming a log-in ticket reads it, then deletes it. Meanwhile another person's log-in writes its own ticket.
+    # On SQLite a transaction that began by reading could not take the write lock after another's commit
+    # ("database is locked" at once, whatever busy_timeout): the first person got an error page.
+    alice, bob = make_user('alice'), make_user('bob')
+    db.close()
+    ticket = runtime.unit_of_work(sessions.issue_login_ticket, alice)
+    read = sessions.LoginTicket.get_or_none
+    bob_tickets: list[str] = []
+    bobs_log_in = threading.Thread(
+        target=lambda: bob_tickets.append(runtime.unit_of_work(sessions.issue_login_ticket, bob)))
+
+    def read_then_let_bob_log_in(*args, **kwargs):
+        found = read(*args, **kwargs)
+        bobs_log_in.start()
+        bobs_log_in.join(2)  # bob's ticket is written meanwhile, or bob waits for the write lock this transaction holds
+        return found
+
+    monkeypatch.setattr(sessions.LoginTicket, 'get_or_none', read_then_let_bob_log_in)
+    assert runtime.unit_of_work(sessions.redeem_login_ticket, ticket).username == 'alice'
+    bobs_log_in.join(10)
+    monkeypatch.undo()
+    assert runtime.unit_of_work(sessions.redeem_login_ticket, bob_tickets[0]).username == 'bob'
 
 
 def test_stopping_lets_a_save_in_flight_finish(started_store, make_actor):
