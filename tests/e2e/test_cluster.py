@@ -10,6 +10,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 
+import httpx
 import psycopg2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
@@ -88,6 +89,20 @@ def test_a_page_moves_to_the_other_instance_when_its_own_stops_and_comes_back_la
     open_and_log_in(newcomer, 'alice')
     newcomer.goto('/mysafe/api-secrets')
     expect(table_row(newcomer, 'Cluster payments')).to_be_visible()
+
+
+def test_one_address_opening_pages_in_a_flood_is_refused_by_nginx_but_not_the_api_or_health_checks(
+        cluster: Cluster) -> None:
+    """Each page load without a cookie opens user storage for a new browser (Redis connections for a minute):
+    nginx lets one address open at most 100 at once and 10 a second (deploy/nginx-mysafe.conf)."""
+    flood = httpx.HTTPTransport(local_address='127.0.0.77')  # an address of its own: the other test is not slowed
+    with httpx.Client(base_url=cluster.url, transport=flood, timeout=10) as client:
+        statuses = [client.get('/login').status_code for _ in range(160)]
+        assert statuses[0] == 200 and statuses.count(429) >= 20, statuses
+        assert client.get('/healthz').status_code == 200
+        assert client.get('/api/v1/api-secrets').status_code == 401  # the API's own answer, not nginx's 429
+    with httpx.Client(base_url=cluster.url, timeout=10) as other:  # another address still gets its pages
+        assert other.get('/login').status_code == 200
 
 
 def _instance_of(cluster: Cluster, page: Page, path: str) -> Instance:
