@@ -25,7 +25,7 @@ CHOICES = ('All', 'Yes', 'No')
 # that a page is read from the index in order. `None` marks the term that keeps never-used secrets last.
 SORTS = {
     'id': [], 'name': [fn.LOWER(ApiSecret.name)], 'url': [fn.LOWER(ApiSecret.url)],
-    'owner': [fn.LOWER(User.display_name), User.id], 'last_use': [None, ApiSecret.last_used_at],
+    'owner': [ApiSecret.owner_key, ApiSecret.owner], 'last_use': [None, ApiSecret.last_used_at],
     'status': [ApiSecret.enabled],
 }
 CSV_COLUMNS = ('ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status')
@@ -42,8 +42,9 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     """
     user = acting_user(actor)
     page, per_page = paging(page, per_page, MAX_PER_PAGE)
+    counted = _query(user, search, only_enabled, filters, with_owner=False).select(ApiSecret.id) \
+        .limit(COUNT_CAP + 1).count()
     query = _query(user, search, only_enabled, filters)
-    counted = query.select(ApiSecret.id).limit(COUNT_CAP + 1).count()
     total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
     offset = (page - 1) * per_page
     if not more and offset > total // 2 and offset < total:
@@ -84,8 +85,8 @@ def tags_of(secret: ApiSecret) -> list[str]:
     return [tag for tag in (secret.tags or '').split('\n') if tag]
 
 
-def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None):
-    query = visible_to(user)
+def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None, with_owner: bool = True):
+    query = visible_to(user, with_owner)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
     term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']

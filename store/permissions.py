@@ -13,8 +13,9 @@ OWNER_ONLY = (OWNER,)
 MANY = 5000  # from this many visible secrets on, a list walks the table in order rather than collecting them
 
 
-def visible_to(user: User):
-    """The query of every API secret `user` may see: their own and those shared with them."""
+def visible_to(user: User, with_owner: bool = True):
+    """The query of every API secret `user` may see: their own and those shared with them; with each secret's
+    owner (`secret.owner`) unless `with_owner` is False (a count needs no user row)."""
     # A disabled secret stays listed only for those who may enable it (SPEC section 3).
     if sees_many(user):
         # Most of the table: walk it in the order asked for (an index per sortable column, see migrations)
@@ -22,15 +23,21 @@ def visible_to(user: User):
         shared = Access.select(Access.id).where((Access.secret == ApiSecret.id) & (Access.user == user.id) &
                                                 (Access.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
         condition = (ApiSecret.owner == user.id) | fn.EXISTS(shared)
-        return ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id)).where(condition)
+        return _with_owner(ApiSecret.select(ApiSecret).where(condition), with_owner)
     # A few: a union of two indexed look-ups, gathered first (MATERIALIZED: the planner then sorts these few
     # rather than walking a whole index in the order asked for, hoping to meet them early).
     owned = ApiSecret.select(ApiSecret.id).where(ApiSecret.owner == user.id)
     shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
               .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True))))  # noqa: E712
     visible = (owned | shared).cte('visible', columns=('id',), materialized=True)
-    return (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
-            .join(visible, on=(ApiSecret.id == visible.c.id)).with_cte(visible))
+    return _with_owner(ApiSecret.select(ApiSecret).join(visible, on=(ApiSecret.id == visible.c.id))
+                       .with_cte(visible), with_owner)
+
+
+def _with_owner(query, with_owner: bool):
+    if not with_owner:
+        return query
+    return query.select_extend(User).switch(ApiSecret).join(User, on=(ApiSecret.owner == User.id))
 
 
 def sees_many(user: User) -> bool:
