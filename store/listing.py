@@ -7,18 +7,22 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from peewee import fn
+from peewee import ValuesList, fn
 
 from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
 from .models import Access, ApiSecret, User
-from .permissions import permissions_for_page, visible_to
+from .permissions import permissions_for_page, sees_many, visible_to, with_owner
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
 from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
+# With more than COUNT_CAP matches, a page is looked for among the first rows of the sort's index: WINDOW times
+# the rows up to the page's end, at least WINDOW_MIN (index entries are cheap to read; each row checked is not).
+WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 16_000  # WINDOW > 1: each window grows
+WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
 # The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
@@ -38,22 +42,35 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
 
     `total` counts up to COUNT_CAP rows; when there are more, it is COUNT_CAP and `more` is True (pages past
     it can still be asked for by number, or reached by reversing the sort).
+    ValidationError at 'sort' for a column the list does not sort by.
     ValidationError (per filter field) when a filter cannot be read, e.g. an ID that is not a number.
     """
     user = acting_user(actor)
     page, per_page = paging(page, per_page, MAX_PER_PAGE)
-    counted = _query(user, search, only_enabled, filters, with_owner=False).select(ApiSecret.id) \
-        .limit(COUNT_CAP + 1).count()
-    query = _query(user, search, only_enabled, filters)
-    total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
+    order = _order(sort, descending)
+    many = sees_many(user)
+    # Which secrets match, up to COUNT_CAP + 1 of them, through whichever index finds them soonest.
+    found = [row[0] for row in _query(user, many, search, only_enabled, filters, owners=False)
+             .select(ApiSecret.id).limit(COUNT_CAP + 1).tuples()]
+    total, more = min(len(found), COUNT_CAP), len(found) > COUNT_CAP
     offset = (page - 1) * per_page
-    if not more and offset > total // 2 and offset < total:
-        # Past the middle (the last page, say): read from the other end, so the index walk stays short.
-        limit = min(per_page, total - offset)
-        rows = list(query.order_by(*_order(sort, descending, reverse=True)).offset(total - offset - limit)
-                    .limit(limit))[::-1]
+    if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
+        rows = _rows_in_order(found, order, offset, per_page)
     else:
-        rows = list(query.order_by(*_order(sort, descending)).offset(offset).limit(per_page))
+        matching = _query(user, many, search, only_enabled, filters, owners=False, row_by_row=True)
+        rows, share = _from_the_sort_index(matching, order, offset, per_page)
+        walk = _query(user, many, search, only_enabled, filters, row_by_row=True)
+        if rows is None and not many:  # the visible secrets are gathered first already (permissions.visible_to)
+            rows = list(walk.order_by(*order).offset(offset).limit(per_page))
+        elif rows is None and _selective(search, filters) and share * WALK_MAX < offset + per_page:
+            # Rare near the start of the sort: gather them all through the index that finds them, then sort.
+            gathered = _query(user, many, search, only_enabled, filters, owners=False).select(ApiSecret.id) \
+                .cte('gathered', columns=('id',), materialized=True)
+            rows = list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(gathered)
+                        .join(gathered, on=(ApiSecret.id == gathered.c.id)).order_by(*order)
+                        .offset(offset).limit(per_page))
+        elif rows is None:  # no index finds them, or the walk to the page is short enough at the share seen
+            rows = list(walk.order_by(*order).offset(offset).limit(per_page))
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
@@ -66,7 +83,7 @@ def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', desc
     before anything is written (ValidationError per field).
     """
     user = acting_user(actor)
-    query = _query(user, '', False, filters).order_by(*_order(sort, descending))
+    query = _query(user, None, '', False, filters).order_by(*_order(sort, descending))
     shared = fn.EXISTS(Access.select(Access.id).where(Access.secret == ApiSecret.id))
     query = query.select(ApiSecret.id, ApiSecret.name, ApiSecret.url, ApiSecret.tags, shared, User.display_name,
                          utc_text(ApiSecret.last_used_at), ApiSecret.enabled)
@@ -85,20 +102,58 @@ def tags_of(secret: ApiSecret) -> list[str]:
     return [tag for tag in (secret.tags or '').split('\n') if tag]
 
 
-def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None, with_owner: bool = True):
-    query = visible_to(user, with_owner)
+def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list[ApiSecret]:
+    """The page of these secrets in this order: the database reads these rows, then sorts them (given as a
+    list of values, which the planners cannot mistake for a reason to walk a sort index through the whole table)."""
+    if not ids:
+        return []
+    found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
+    return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
+                .join(found, on=(ApiSecret.id == found.c.id)).order_by(*order).offset(offset).limit(limit))
+
+
+def _from_the_sort_index(query, order: list, offset: int, limit: int) -> tuple[list[ApiSecret] | None, float]:
+    """The page read from the first rows of the sort's index, or None when too few of them match, with the share
+    of those rows that match. The ids come in order from the index alone, a window at a time (WINDOW times what
+    the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says which match."""
+    needed = offset + limit
+    size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
+    while size <= WINDOW_MAX:
+        window = [row[0] for row in ApiSecret.select(ApiSecret.id).order_by(*order).offset(read)
+                  .limit(size - read).tuples()]
+        matching = {row[0] for row in query.select(ApiSecret.id).where(ApiSecret.id.in_(window)).tuples()}
+        in_order += [secret_id for secret_id in window if secret_id in matching]
+        read += len(window)
+        if len(in_order) >= needed or read < size:  # the page is there, or the table ended
+            page = in_order[offset:needed]
+            rows = {row.id: row for row in with_owner(ApiSecret.select(ApiSecret)).where(ApiSecret.id.in_(page))}
+            return [rows[secret_id] for secret_id in page if secret_id in rows], 1.0
+        size *= WINDOW
+    return None, len(in_order) / read if read else 0.0
+
+
+def _selective(search: str, filters: ApiSecretFilter | None) -> bool:
+    """Whether an index finds the matching secrets (text, owner) rather than the sort walking to them."""
+    return bool(search.strip()) or filters is not None and any(
+        text.strip() for text in (filters.name, filters.url, filters.tags, filters.owner))
+
+
+def _query(user: User, many: bool | None, search: str, only_enabled: bool, filters: ApiSecretFilter | None,
+           owners: bool = True, row_by_row: bool = False):
+    """The visible secrets that match; `row_by_row`: text conditions checked on each row (text_search)."""
+    query = visible_to(user, owners, many)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
     term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']
     if term.strip():
-        query = query.where(text_search.any_contains(term))
+        query = query.where(text_search.any_contains(term, row_by_row))
     if filters is not None:
-        for condition in _conditions(filters):
+        for condition in _conditions(filters, row_by_row):
             query = query.where(condition)
     return query
 
 
-def _conditions(filters: ApiSecretFilter) -> list:
+def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
     if not isinstance(filters, ApiSecretFilter):
         raise ValidationError({'filters': 'The filters could not be read'})
@@ -111,7 +166,7 @@ def _conditions(filters: ApiSecretFilter) -> list:
             errors['id'] = 'Enter the ID as a number'
     for text, column in ((filters.name, ApiSecret.name), (filters.url, ApiSecret.url), (filters.tags, ApiSecret.tags)):
         if text.strip():
-            conditions.append(text_search.contains(column, text))
+            conditions.append(text_search.contains(column, text, row_by_row))
     if filters.owner.strip():
         term = filters.owner.strip().lower()
         # The owners first (a few users), then their secrets through the owner index.
@@ -145,14 +200,13 @@ def _typed(filters: ApiSecretFilter) -> ApiSecretFilter:
         for field, label in labels.items()}))
 
 
-def _order(sort: str, descending: bool, reverse: bool = False) -> list:
-    """The ORDER BY of a sort; with `reverse`, exactly the opposite order (to read a page from the other end).
-    ValidationError at 'sort' for a column the list does not sort by."""
+def _order(sort: str, descending: bool) -> list:
+    """The ORDER BY of a sort. ValidationError at 'sort' for a column the list does not sort by."""
     terms = []
     for term in sort_key(sort, SORTS) + [ApiSecret.id]:
         # Never-used secrets (no Last use) come last both ways: `last_used_at IS NULL` first, ascending.
         expression, down = (ApiSecret.last_used_at.is_null(), False) if term is None else (term, descending)
-        terms.append(expression.desc() if down != reverse else expression.asc())
+        terms.append(expression.desc() if down else expression.asc())
     return terms
 
 
