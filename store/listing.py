@@ -56,21 +56,21 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     offset = (page - 1) * per_page
     if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
         rows = _rows_in_order(found, order, offset, per_page)
+    elif not many or not _selective(search, filters):
+        # Many match, and either the visible secrets are gathered first already (permissions.visible_to) or no
+        # index finds the matches: walk the sort's index, keeping the rows that match, to the end of the page.
+        rows = list(_query(user, many, search, only_enabled, filters, row_by_row=True).order_by(*order)
+                    .offset(offset).limit(per_page))
     else:
-        matching = _query(user, many, search, only_enabled, filters, owners=False, row_by_row=True)
-        rows, share = _from_the_sort_index(matching, order, offset, per_page)
-        walk = _query(user, many, search, only_enabled, filters, row_by_row=True)
-        if rows is None and not many:  # the visible secrets are gathered first already (permissions.visible_to)
-            rows = list(walk.order_by(*order).offset(offset).limit(per_page))
-        elif rows is None and _selective(search, filters) and share * WALK_MAX < offset + per_page:
+        rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
+                               order, offset, per_page)
+        if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them, then sort.
             gathered = _query(user, many, search, only_enabled, filters, owners=False).select(ApiSecret.id) \
                 .cte('gathered', columns=('id',), materialized=True)
             rows = list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(gathered)
                         .join(gathered, on=(ApiSecret.id == gathered.c.id)).order_by(*order)
                         .offset(offset).limit(per_page))
-        elif rows is None:  # no index finds them, or the walk to the page is short enough at the share seen
-            rows = list(walk.order_by(*order).offset(offset).limit(per_page))
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
@@ -103,33 +103,45 @@ def tags_of(secret: ApiSecret) -> list[str]:
 
 
 def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list[ApiSecret]:
-    """The page of these secrets in this order: the database reads these rows, then sorts them (given as a
-    list of values, which the planners cannot mistake for a reason to walk a sort index through the whole table)."""
+    """The page of these secrets in this order: the database reads these rows, then sorts them. The first term
+    of the order (the same for every row) comes from the list of ids, so that no planner walks a sort index
+    through the whole table to meet them."""
     if not ids:
         return []
     found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
     return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
-                .join(found, on=(ApiSecret.id == found.c.id)).order_by(*order).offset(offset).limit(limit))
+                .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
+                .offset(offset).limit(limit))
 
 
-def _from_the_sort_index(query, order: list, offset: int, limit: int) -> tuple[list[ApiSecret] | None, float]:
-    """The page read from the first rows of the sort's index, or None when too few of them match, with the share
-    of those rows that match. The ids come in order from the index alone, a window at a time (WINDOW times what
-    the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says which match."""
+def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
+    """The page read from the first rows of the sort's index, or None when they hold too few matches to say that
+    walking on is cheaper than gathering every match. The ids come in order from the index alone, a window at a
+    time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); each window's rows are
+    checked in order, stopping when the page is full."""
     needed = offset + limit
     size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
     while size <= WINDOW_MAX:
         window = [row[0] for row in ApiSecret.select(ApiSecret.id).order_by(*order).offset(read)
                   .limit(size - read).tuples()]
-        matching = {row[0] for row in query.select(ApiSecret.id).where(ApiSecret.id.in_(window)).tuples()}
-        in_order += [secret_id for secret_id in window if secret_id in matching]
+        if window:
+            positions = ValuesList(list(enumerate(window))).cte('window', columns=('position', 'id'))
+            in_order += [row[0] for row in matching.select(ApiSecret.id).with_cte(positions)
+                         .join(positions, on=(ApiSecret.id == positions.c.id)).order_by(positions.c.position)
+                         .limit(needed - len(in_order)).tuples()]
         read += len(window)
         if len(in_order) >= needed or read < size:  # the page is there, or the table ended
             page = in_order[offset:needed]
             rows = {row.id: row for row in with_owner(ApiSecret.select(ApiSecret)).where(ApiSecret.id.in_(page))}
-            return [rows[secret_id] for secret_id in page if secret_id in rows], 1.0
+            return [rows[secret_id] for secret_id in page if secret_id in rows]
         size *= WINDOW
-    return None, len(in_order) / read if read else 0.0
+    if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
+        return _selective_walk(matching, order, offset, limit)
+    return None
+
+
+def _selective_walk(matching, order: list, offset: int, limit: int) -> list[ApiSecret]:
+    return list(with_owner(matching.select(ApiSecret)).order_by(*order).offset(offset).limit(limit))
 
 
 def _selective(search: str, filters: ApiSecretFilter | None) -> bool:
