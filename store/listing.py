@@ -21,7 +21,7 @@ from .validation import run_checks, validate_filter_text
 MAX_PER_PAGE = 500
 # With more than COUNT_CAP matches, a page is looked for among the first rows of the sort's index: WINDOW times
 # the rows up to the page's end, at least WINDOW_MIN (index entries are cheap to read; each row checked is not).
-WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 16_000  # WINDOW > 1: each window grows
+WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 3200  # WINDOW > 1: each window grows
 WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
@@ -117,18 +117,16 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
 def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
     """The page read from the first rows of the sort's index, or None when they hold too few matches to say that
     walking on is cheaper than gathering every match. The ids come in order from the index alone, a window at a
-    time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); each window's rows are
-    checked in order, stopping when the page is full."""
+    time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says
+    which of its rows match."""
     needed = offset + limit
     size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
     while size <= WINDOW_MAX:
         window = [row[0] for row in ApiSecret.select(ApiSecret.id).order_by(*order).offset(read)
                   .limit(size - read).tuples()]
-        if window:
-            positions = ValuesList(list(enumerate(window))).cte('window', columns=('position', 'id'))
-            in_order += [row[0] for row in matching.select(ApiSecret.id).with_cte(positions)
-                         .join(positions, on=(ApiSecret.id == positions.c.id)).order_by(positions.c.position)
-                         .limit(needed - len(in_order)).tuples()]
+        found = {row[0] for row in matching.select(ApiSecret.id).where(ApiSecret.id.in_(window)).tuples()} \
+            if window else set()
+        in_order += [secret_id for secret_id in window if secret_id in found]
         read += len(window)
         if len(in_order) >= needed or read < size:  # the page is there, or the table ended
             page = in_order[offset:needed]
