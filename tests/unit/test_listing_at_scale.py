@@ -195,3 +195,16 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
         assert set(gathered) == set(expected), name
         if sort != 'last_use':
             assert gathered == expected, name
+
+
+def test_the_owner_sort_follows_a_new_secret_and_a_renamed_owner(world, make_actor, add_secret):
+    """The Owner sort reads each secret's copy of its owner's name (api_secret.owner_key), kept by triggers."""
+    alice, *_ = world
+    owners = [item.owner for item in api_secrets.list_api_secrets(alice, sort='owner', per_page=50).items]
+    assert owners == sorted(owners, key=str.lower)
+    User.update(display_name='Aaron').where(User.username == 'bob').execute()  # bob's secrets come first now
+    add_secret(alice, name='Newest')
+    items = api_secrets.list_api_secrets(alice, sort='owner', per_page=50).items
+    assert [item.owner for item in items] == ['Aaron'] * 3 + ['Alice'] * 10
+    assert items[-1].name == 'Newest'  # the highest id of alice's, last among hers
+    assert ApiSecret.select().where(ApiSecret.owner_key.is_null()).count() == 0
