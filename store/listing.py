@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from peewee import ValuesList, fn
+from peewee import PostgresqlDatabase, Select, Value, ValuesList, fn
 
 from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
-from .models import Access, ApiSecret, User
+from .models import Access, ApiSecret, User, db
 from .permissions import first_visible_ids, permissions_for_page, sees_many, visible_to, with_owner
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
@@ -111,7 +111,10 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
     through the whole table to meet them."""
     if not ids:
         return []
-    found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
+    if isinstance(db.obj, PostgresqlDatabase):  # one array parameter, not a value each
+        found = Select(columns=[fn.UNNEST(Value(ids, unpack=False))]).cte('found', columns=('id',), materialized=True)
+    else:
+        found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
     return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
                 .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
                 .offset(offset).limit(limit))
