@@ -56,9 +56,17 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     offset = (page - 1) * per_page
     if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
         rows = _rows_in_order(found, order, offset, per_page)
-    elif sort == 'id' and not (search.strip() or only_enabled or _filtered(filters)):
-        # By ID, unfiltered: the first ids of the person's own and of those shared with them, merged.
-        rows = _rows_in_order(first_visible_ids(user, descending, offset + per_page)[offset:], order, 0, per_page)
+    elif sort in ('id', 'status') and not (search.strip() or only_enabled or _filtered(filters)):
+        # By ID (or Status: one state, then the other, each by ID), unfiltered: the first ids of the person's own
+        # and of those shared with them, merged.
+        needed = offset + per_page
+        if sort == 'id':
+            ids = first_visible_ids(user, descending, needed)
+        else:
+            ids = first_visible_ids(user, descending, needed, enabled=descending)
+            ids += first_visible_ids(user, descending, needed - len(ids), enabled=not descending) \
+                if len(ids) < needed else []
+        rows = _rows_in_order(ids[offset:], order, 0, per_page)
     elif not many or not _selective(search, filters):
         # Many match, and either the visible secrets are gathered first already (permissions.visible_to) or no
         # index finds the matches: walk the sort's index, keeping the rows that match, to the end of the page.

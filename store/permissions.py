@@ -41,14 +41,17 @@ def with_owner(query):
     return query.select_extend(User).switch(ApiSecret).join(User, on=(ApiSecret.owner == User.id))
 
 
-def first_visible_ids(user: User, descending: bool, count: int) -> list[int]:
-    """The first `count` ids of the secrets `user` may see, in id order: two index ranges (their own through
-    api_secret (owner_id, id), those shared with them through access (user_id, secret_id)) merged. Whoever sees
-    many need not walk the rows of others the table holds between theirs."""
+def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | None = None) -> list[int]:
+    """The first `count` ids of the secrets `user` may see (only the enabled or disabled ones, if `enabled` is
+    given), in id order: two index ranges (their own through api_secret (owner_id, id), those shared with them
+    through access (user_id, secret_id)) merged. Whoever sees many need not walk the rows of others the table
+    holds between theirs."""
     direction = (lambda field: field.desc()) if descending else (lambda field: field.asc())
-    own = ApiSecret.select(ApiSecret.id).where(ApiSecret.owner == user.id).order_by(direction(ApiSecret.id))
+    state = True if enabled is None else (ApiSecret.enabled == enabled)
+    own = (ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
+           .order_by(direction(ApiSecret.id)))
     shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
-              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
+              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True)) & state)  # noqa: E712
               .order_by(direction(Access.secret)))
     ids = {row[0] for query in (own, shared) for row in query.limit(count).tuples()}
     return sorted(ids, reverse=descending)[:count]
