@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from peewee import PostgresqlDatabase, Select, Value, ValuesList, fn
+from peewee import Ordering, PostgresqlDatabase, Select, Value, ValuesList, fn
 
 from . import text_search
 from .accounts import acting_user
@@ -76,12 +76,10 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
                                order, offset, per_page)
         if rows is None:
-            # Rare near the start of the sort: gather them all through the index that finds them, then sort.
-            gathered = _query(user, many, search, only_enabled, filters, owners=False).select(ApiSecret.id) \
-                .cte('gathered', columns=('id',), materialized=True)
-            rows = list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(gathered)
-                        .join(gathered, on=(ApiSecret.id == gathered.c.id)).order_by(*order)
-                        .offset(offset).limit(per_page))
+            # Rare near the start of the sort: gather them all through the index that finds them (with the terms
+            # of the sort, read from the same rows), sort those, then read the page's rows.
+            rows = _rows_in_order(_gathered(_query(user, many, search, only_enabled, filters, owners=False),
+                                            order, offset, per_page), order, 0, per_page)
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
@@ -126,6 +124,16 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
     return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
                 .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
                 .offset(offset).limit(limit))
+
+
+def _gathered(matching, order: list, offset: int, limit: int) -> list[int]:
+    """The ids of one page of every match, sorted on the terms of `order` gathered with them."""
+    names = [f'key{n}' for n in range(len(order))]
+    gathered = matching.select(ApiSecret.id, *(term.node for term in order)) \
+        .cte('gathered', columns=('id', *names), materialized=True)
+    page = gathered.select_from(gathered.c.id).order_by(
+        *(Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)))
+    return [row[0] for row in page.offset(offset).limit(limit).tuples()]
 
 
 def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
