@@ -8,8 +8,8 @@ keystroke) to the new page drawn, for a person who sees N API secrets. Prints p5
 The data sets are those bench/scale.py builds and keeps (run it first with the same --keep and sizes): `all` sees
 every secret of the set, `some` sees 2,000 of it. The server is the one the tests start (tests/harness.py).
 A table action is timed to the first animation frame after the server's update of the table reached the page (the
-rows are drawn in that frame); the home's search from the last keystroke to the
-first frame after the cards' update (its 200 ms debounce included). Paging is not timed: in Chromium the table's page buttons get page 1 back
+rows are drawn in that frame); the home's search from the last keystroke to the first frame after the cards'
+update (its 200 ms debounce included). Paging is not timed: in Chromium the table's page buttons get page 1 back
 from the server (on main too; see the report of issue 8).
 """
 from __future__ import annotations
