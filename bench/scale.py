@@ -3,6 +3,10 @@
 N API secrets, and for one who sees 2,000 of the same table. Prints its figures.
 
     .venv/bin/python bench/scale.py [--sizes 100,100000] [--backends sqlite,postgresql] [--runs 7]
+                                    [--keep /tmp/scale-data] [--only 'sort owner'] [--who all|some]
+
+With --keep, each data set is built once and kept (a data dir under that directory, and on PostgreSQL a
+database named scale_100, scale_100k, scale_1m): later runs reuse it. Drop them with --forget.
 
 For each size N the data set is built through store/ (bulk inserts, but every row is real: its own data key
 wrapped by the master key, its client secret encrypted for its row, and one of them is revealed to prove it):
@@ -28,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from peewee import PostgresqlDatabase  # noqa: E402
 
-from stores import fresh_store  # noqa: E402
+from stores import fresh_store, kept_store  # noqa: E402
 from store import api_secrets, listing, runtime  # noqa: E402
 from store.secret_values import TABLE  # noqa: E402
 from store.models import Access, ApiSecret, User, db, utcnow  # noqa: E402
@@ -69,25 +73,57 @@ def main() -> None:
     parser.add_argument('--sizes', default='100,100000')
     parser.add_argument('--backends', default='sqlite,postgresql')
     parser.add_argument('--runs', type=int, default=7)
+    parser.add_argument('--keep', default='', help='a directory: build each data set once, keep and reuse it')
+    parser.add_argument('--forget', action='store_true', help='with --keep: remove the kept data sets and stop')
+    parser.add_argument('--only', default='', help='only the actions whose name holds one of these (comma-separated)')
+    parser.add_argument('--who', default='all,some', help='all (sees every one), some (sees 2,000), or both')
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(',')]
     print(f'machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}')
     for backend in args.backends.split(','):
         results = {}
         for size in sizes:
-            with fresh_store(backend):
-                started = time.perf_counter()
-                everyone, some = _seed(size)
-                print(f'{backend}: built {size} visible (+{size // 5 + 2000} more) in '
-                      f'{time.perf_counter() - started:.0f} s', flush=True)
-                results[size] = {who: _measure(actor, visible, args.runs) for who, actor, visible in
-                                 (('sees all', everyone, size), ('sees 2,000', some, 2000))}
-        _print(backend, sizes, results)
+            if args.keep:
+                store = kept_store(backend, f'scale_{_label(size)}', args.keep)
+                if args.forget:
+                    store.forget()
+                    continue
+            else:
+                store = fresh_store(backend)
+            with store as built:
+                if built is True:
+                    everyone, some = _kept_actors()
+                else:
+                    started = time.perf_counter()
+                    everyone, some = _seed(size)
+                    print(f'{backend}: built {size} visible (+{size // 5 + 2000} more) in '
+                          f'{time.perf_counter() - started:.0f} s', flush=True)
+                    if args.keep:
+                        store.mark_built()
+                people = {'all': ('sees all', everyone, size), 'some': ('sees 2,000', some, 2000)}
+                only = [name for name in args.only.split(',') if name]
+                results[size] = {who: _measure(actor, visible, args.runs, only) for who, actor, visible in
+                                 (people[key] for key in args.who.split(','))}
+        if results:
+            _print(backend, sizes, results)
 
 
-def _measure(actor: Actor, visible: int, runs: int) -> dict[str, float]:
+def _label(size: int) -> str:
+    return f'{size // 1_000_000}m' if size % 1_000_000 == 0 else f'{size // 1000}k' if size % 1000 == 0 else str(size)
+
+
+def _kept_actors() -> tuple[Actor, Actor]:
+    ids = {user.username: user.id for user in User.select(User.id, User.username)
+           .where(User.username.in_(['all', 'some']))}
+    db.close()
+    return Actor(ids['all']), Actor(ids['some'])
+
+
+def _measure(actor: Actor, visible: int, runs: int, only: list[str]) -> dict[str, float]:
     figures = {}
     for name, kwargs in actions(visible).items():
+        if only and not any(part in name for part in only):
+            continue
         def call(kwargs: dict = kwargs) -> None:
             runtime.unit_of_work(listing.list_api_secrets, actor, **kwargs)
         call()
@@ -101,7 +137,7 @@ def _measure(actor: Actor, visible: int, runs: int) -> dict[str, float]:
 
 
 def _print(backend: str, sizes: list[int], results: dict) -> None:
-    for who in ('sees all', 'sees 2,000'):
+    for who in results[sizes[0]]:
         print(f'\n{backend}, a person who {who} (p50 ms; ratio to {sizes[0]})')
         print('| action | ' + ' | '.join(f'{size:,}' for size in sizes) + ' |')
         print('|---|' + '---|' * len(sizes))

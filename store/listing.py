@@ -7,25 +7,29 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from peewee import fn
+from peewee import Ordering, PostgresqlDatabase, Select, Value, ValuesList, fn
 
 from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
-from .models import Access, ApiSecret, User
-from .permissions import permissions_for_page, visible_to
+from .models import Access, ApiSecret, User, db
+from .permissions import first_visible_ids, permissions_for_page, sees_many, visible_to, with_owner
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
 from .validation import run_checks, validate_filter_text
 
 MAX_PER_PAGE = 500
+# With more than COUNT_CAP matches, a page is looked for among the first rows of the sort's index: WINDOW times
+# the rows up to the page's end, at least WINDOW_MIN (index entries are cheap to read; each row checked is not).
+WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 3200  # WINDOW > 1: each window grows
+WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
 # The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
 # that a page is read from the index in order. `None` marks the term that keeps never-used secrets last.
 SORTS = {
     'id': [], 'name': [fn.LOWER(ApiSecret.name)], 'url': [fn.LOWER(ApiSecret.url)],
-    'owner': [fn.LOWER(User.display_name), User.id], 'last_use': [None, ApiSecret.last_used_at],
+    'owner': [ApiSecret.owner_key, ApiSecret.owner], 'last_use': [None, ApiSecret.last_used_at],
     'status': [ApiSecret.enabled],
 }
 CSV_COLUMNS = ('ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status')
@@ -38,21 +42,44 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
 
     `total` counts up to COUNT_CAP rows; when there are more, it is COUNT_CAP and `more` is True (pages past
     it can still be asked for by number, or reached by reversing the sort).
+    ValidationError at 'sort' for a column the list does not sort by.
     ValidationError (per filter field) when a filter cannot be read, e.g. an ID that is not a number.
     """
     user = acting_user(actor)
     page, per_page = paging(page, per_page, MAX_PER_PAGE)
-    query = _query(user, search, only_enabled, filters)
-    counted = query.select(ApiSecret.id).limit(COUNT_CAP + 1).count()
-    total, more = min(counted, COUNT_CAP), counted > COUNT_CAP
+    order = _order(sort, descending)
+    many = sees_many(user)
+    # Which secrets match, up to COUNT_CAP + 1 of them, through whichever index finds them soonest.
+    found = [row[0] for row in _query(user, many, search, only_enabled, filters, owners=False)
+             .select(ApiSecret.id).limit(COUNT_CAP + 1).tuples()]
+    total, more = min(len(found), COUNT_CAP), len(found) > COUNT_CAP
     offset = (page - 1) * per_page
-    if not more and offset > total // 2 and offset < total:
-        # Past the middle (the last page, say): read from the other end, so the index walk stays short.
-        limit = min(per_page, total - offset)
-        rows = list(query.order_by(*_order(sort, descending, reverse=True)).offset(total - offset - limit)
-                    .limit(limit))[::-1]
+    if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
+        rows = _rows_in_order(found, order, offset, per_page)
+    elif sort in ('id', 'status') and not (search.strip() or only_enabled or _filtered(filters)):
+        # By ID (or Status: one state, then the other, each by ID), unfiltered: the first ids of the person's own
+        # and of those shared with them, merged.
+        needed = offset + per_page
+        if sort == 'id':
+            ids = first_visible_ids(user, descending, needed)
+        else:
+            ids = first_visible_ids(user, descending, needed, enabled=descending)
+            ids += first_visible_ids(user, descending, needed - len(ids), enabled=not descending) \
+                if len(ids) < needed else []
+        rows = _rows_in_order(ids[offset:], order, 0, per_page)
+    elif not many or not _selective(search, filters):
+        # Many match, and either the visible secrets are gathered first already (permissions.visible_to) or no
+        # index finds the matches: walk the sort's index, keeping the rows that match, to the end of the page.
+        rows = list(_query(user, many, search, only_enabled, filters, row_by_row=True).order_by(*order)
+                    .offset(offset).limit(per_page))
     else:
-        rows = list(query.order_by(*_order(sort, descending)).offset(offset).limit(per_page))
+        rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
+                               order, offset, per_page)
+        if rows is None:
+            # Rare near the start of the sort: gather them all through the index that finds them (with the terms
+            # of the sort, read from the same rows), sort those, then read the page's rows.
+            rows = _rows_in_order(_gathered(_query(user, many, search, only_enabled, filters, owners=False),
+                                            order, offset, per_page), order, 0, per_page)
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
@@ -65,7 +92,7 @@ def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', desc
     before anything is written (ValidationError per field).
     """
     user = acting_user(actor)
-    query = _query(user, '', False, filters).order_by(*_order(sort, descending))
+    query = _query(user, None, '', False, filters).order_by(*_order(sort, descending))
     shared = fn.EXISTS(Access.select(Access.id).where(Access.secret == ApiSecret.id))
     query = query.select(ApiSecret.id, ApiSecret.name, ApiSecret.url, ApiSecret.tags, shared, User.display_name,
                          utc_text(ApiSecret.last_used_at), ApiSecret.enabled)
@@ -84,20 +111,85 @@ def tags_of(secret: ApiSecret) -> list[str]:
     return [tag for tag in (secret.tags or '').split('\n') if tag]
 
 
-def _query(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None):
-    query = visible_to(user)
+def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list[ApiSecret]:
+    """The page of these secrets in this order: the database reads these rows, then sorts them. The first term
+    of the order (the same for every row) comes from the list of ids, so that no planner walks a sort index
+    through the whole table to meet them."""
+    if not ids:
+        return []
+    if isinstance(db.obj, PostgresqlDatabase):  # one array parameter, not a value each
+        found = Select(columns=[fn.UNNEST(Value(ids, unpack=False))]).cte('found', columns=('id',), materialized=True)
+    else:
+        found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
+    return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
+                .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
+                .offset(offset).limit(limit))
+
+
+def _gathered(matching, order: list, offset: int, limit: int) -> list[int]:
+    """The ids of one page of every match, sorted on the terms of `order` gathered with them."""
+    names = [f'key{n}' for n in range(len(order))]
+    gathered = matching.select(ApiSecret.id, *(term.node for term in order)) \
+        .cte('gathered', columns=('id', *names), materialized=True)
+    page = gathered.select_from(gathered.c.id).order_by(
+        *(Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)))
+    return [row[0] for row in page.offset(offset).limit(limit).tuples()]
+
+
+def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
+    """The page read from the first rows of the sort's index, or None when they hold too few matches to say that
+    walking on is cheaper than gathering every match. The ids come in order from the index alone, a window at a
+    time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says
+    which of its rows match."""
+    needed = offset + limit
+    size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
+    while size <= WINDOW_MAX:
+        window = [row[0] for row in ApiSecret.select(ApiSecret.id).order_by(*order).offset(read)
+                  .limit(size - read).tuples()]
+        found = {row[0] for row in matching.select(ApiSecret.id).where(ApiSecret.id.in_(window)).tuples()} \
+            if window else set()
+        in_order += [secret_id for secret_id in window if secret_id in found]
+        read += len(window)
+        if len(in_order) >= needed or read < size:  # the page is there, or the table ended
+            page = in_order[offset:needed]
+            rows = {row.id: row for row in with_owner(ApiSecret.select(ApiSecret)).where(ApiSecret.id.in_(page))}
+            return [rows[secret_id] for secret_id in page if secret_id in rows]
+        size *= WINDOW
+    if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
+        return _selective_walk(matching, order, offset, limit)
+    return None
+
+
+def _selective_walk(matching, order: list, offset: int, limit: int) -> list[ApiSecret]:
+    return list(with_owner(matching.select(ApiSecret)).order_by(*order).offset(offset).limit(limit))
+
+
+def _filtered(filters: ApiSecretFilter | None) -> bool:
+    return filters is not None and filters != ApiSecretFilter()
+
+
+def _selective(search: str, filters: ApiSecretFilter | None) -> bool:
+    """Whether an index finds the matching secrets (text, owner) rather than the sort walking to them."""
+    return bool(search.strip()) or filters is not None and any(
+        text.strip() for text in (filters.name, filters.url, filters.tags, filters.owner))
+
+
+def _query(user: User, many: bool | None, search: str, only_enabled: bool, filters: ApiSecretFilter | None,
+           owners: bool = True, row_by_row: bool = False):
+    """The visible secrets that match; `row_by_row`: text conditions checked on each row (text_search)."""
+    query = visible_to(user, owners, many)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
     term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']
     if term.strip():
-        query = query.where(text_search.any_contains(term))
+        query = query.where(text_search.any_contains(term, row_by_row))
     if filters is not None:
-        for condition in _conditions(filters):
+        for condition in _conditions(filters, row_by_row):
             query = query.where(condition)
     return query
 
 
-def _conditions(filters: ApiSecretFilter) -> list:
+def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
     if not isinstance(filters, ApiSecretFilter):
         raise ValidationError({'filters': 'The filters could not be read'})
@@ -110,7 +202,7 @@ def _conditions(filters: ApiSecretFilter) -> list:
             errors['id'] = 'Enter the ID as a number'
     for text, column in ((filters.name, ApiSecret.name), (filters.url, ApiSecret.url), (filters.tags, ApiSecret.tags)):
         if text.strip():
-            conditions.append(text_search.contains(column, text))
+            conditions.append(text_search.contains(column, text, row_by_row))
     if filters.owner.strip():
         term = filters.owner.strip().lower()
         # The owners first (a few users), then their secrets through the owner index.
@@ -144,14 +236,13 @@ def _typed(filters: ApiSecretFilter) -> ApiSecretFilter:
         for field, label in labels.items()}))
 
 
-def _order(sort: str, descending: bool, reverse: bool = False) -> list:
-    """The ORDER BY of a sort; with `reverse`, exactly the opposite order (to read a page from the other end).
-    ValidationError at 'sort' for a column the list does not sort by."""
+def _order(sort: str, descending: bool) -> list:
+    """The ORDER BY of a sort. ValidationError at 'sort' for a column the list does not sort by."""
     terms = []
     for term in sort_key(sort, SORTS) + [ApiSecret.id]:
         # Never-used secrets (no Last use) come last both ways: `last_used_at IS NULL` first, ascending.
         expression, down = (ApiSecret.last_used_at.is_null(), False) if term is None else (term, descending)
-        terms.append(expression.desc() if down != reverse else expression.asc())
+        terms.append(expression.desc() if down else expression.asc())
     return terms
 
 

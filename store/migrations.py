@@ -7,7 +7,7 @@ from __future__ import annotations
 from peewee import CharField, Database, Field
 from playhouse.migrate import SchemaMigrator, migrate
 
-from . import text_search
+from . import owner_order, text_search
 from .models import ApiSecret, ClientSecretHistory, Event, User
 
 # (table, column name, field) in the order they were introduced.
@@ -19,6 +19,7 @@ ADDED_COLUMNS = (
     (User._meta.table_name, 'password_reset_by', User.password_reset_by),
     (User._meta.table_name, 'password_reset_at', User.password_reset_at),
     (ClientSecretHistory._meta.table_name, 'unreadable', ClientSecretHistory.unreadable),
+    (ApiSecret._meta.table_name, 'owner_key', ApiSecret.owner_key),
 )
 
 
@@ -33,6 +34,7 @@ INDEXES = {
     'api_secret_status_order': 'api_secret (enabled, id)',
     'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
     'api_secret_owner_order': 'api_secret (owner_id, id)',
+    'api_secret_owner_name_order': 'api_secret (owner_key, owner_id, id)',
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
@@ -54,9 +56,10 @@ def upgrade(database: Database) -> list[str]:
 
 
 def add_indexes(database: Database) -> list[str]:
-    """Create every missing index of INDEXES and the text look-ups (text_search); returns what was created."""
+    """Create every missing index of INDEXES, the text look-ups (text_search) and the owner's name on each secret
+    (owner_order); returns what was created."""
+    added = owner_order.install(database)
     existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
-    added = []
     for name, definition in INDEXES.items():
         if name not in existing:
             database.execute_sql(f'CREATE INDEX IF NOT EXISTS {name} ON {definition}')

@@ -69,6 +69,8 @@ class ApiSecret(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     updated_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     last_used_at = DateTimeField(null=True, index=True)
+    # lower(owner.display_name), kept in step by database triggers (owner_order.py): the Owner sort's index
+    owner_key = CharField(max_length=128, null=True)
 
     class Meta:
         indexes = ((('owner', 'identifier'), True),)

@@ -14,24 +14,48 @@ OWNER_ONLY = (OWNER,)
 MANY = 5000  # from this many visible secrets on, a list walks the table in order rather than collecting them
 
 
-def visible_to(user: User):
-    """The query of every API secret `user` may see: their own and those shared with them."""
+def visible_to(user: User, owners: bool = True, many: bool | None = None):
+    """The query of every API secret `user` may see: their own and those shared with them; with each secret's
+    owner (`secret.owner`) unless `owners` is False (a count needs no user row). `many`: sees_many(user) when the
+    caller has asked already."""
     # A disabled secret stays listed only for those who may enable it (SPEC section 3).
-    if sees_many(user):
+    if sees_many(user) if many is None else many:
         # Most of the table: walk it in the order asked for (an index per sortable column, see migrations)
         # and keep the rows this user may see, one indexed probe each; a page stops after its 30 rows.
         shared = Access.select(Access.id).where((Access.secret == ApiSecret.id) & (Access.user == user.id) &
                                                 (Access.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
         condition = (ApiSecret.owner == user.id) | fn.EXISTS(shared)
-        return ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id)).where(condition)
+        query = ApiSecret.select(ApiSecret).where(condition)
+        return with_owner(query) if owners else query
     # A few: a union of two indexed look-ups, gathered first (MATERIALIZED: the planner then sorts these few
     # rather than walking a whole index in the order asked for, hoping to meet them early).
     owned = ApiSecret.select(ApiSecret.id).where(ApiSecret.owner == user.id)
     shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
               .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True))))  # noqa: E712
     visible = (owned | shared).cte('visible', columns=('id',), materialized=True)
-    return (ApiSecret.select(ApiSecret, User).join(User, on=(ApiSecret.owner == User.id))
-            .join(visible, on=(ApiSecret.id == visible.c.id)).with_cte(visible))
+    query = ApiSecret.select(ApiSecret).join(visible, on=(ApiSecret.id == visible.c.id)).with_cte(visible)
+    return with_owner(query) if owners else query
+
+
+def with_owner(query):
+    """The query of secrets with each one's owner (`secret.owner`) read in the same statement."""
+    return query.select_extend(User).switch(ApiSecret).join(User, on=(ApiSecret.owner == User.id))
+
+
+def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | None = None) -> list[int]:
+    """The first `count` ids of the secrets `user` may see (only the enabled or disabled ones, if `enabled` is
+    given), in id order: two index ranges (their own through api_secret (owner_id, id), those shared with them
+    through access (user_id, secret_id)) merged. Whoever sees many need not walk the rows of others the table
+    holds between theirs."""
+    direction = (lambda field: field.desc()) if descending else (lambda field: field.asc())
+    state = True if enabled is None else (ApiSecret.enabled == enabled)
+    own = (ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
+           .order_by(direction(ApiSecret.id)))
+    shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
+              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True)) & state)  # noqa: E712
+              .order_by(direction(Access.secret)))
+    ids = {row[0] for query in (own, shared) for row in query.limit(count).tuples()}
+    return sorted(ids, reverse=descending)[:count]
 
 
 def sees_many(user: User) -> bool:

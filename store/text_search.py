@@ -29,18 +29,23 @@ TRIGGERS = (f'{TABLE}_insert', f'{TABLE}_delete', f'{TABLE}_update')
 MIN_INDEXED = 3  # trigrams: a shorter term is looked for row by row
 
 
-def contains(column: Field, term: str):
-    """The condition `column` holds `term` (ignoring case); `term` is stripped and taken literally."""
-    return _match(term, column.column_name) if _indexed(term) else fn.LOWER(column).contains(term.strip().lower())
+def contains(column: Field, term: str, row_by_row: bool = False):
+    """The condition `column` holds `term` (ignoring case); `term` is stripped and taken literally.
+
+    `row_by_row`: checked on each row read rather than looked up first, for a list that walks another index in
+    order and stops after a page (a common term: looking up every match first would cost more)."""
+    if _indexed(term, row_by_row):
+        return _match(term, column.column_name)
+    return _holds(column, term.strip().lower(), row_by_row)
 
 
-def any_contains(term: str):
+def any_contains(term: str, row_by_row: bool = False):
     """The condition that the name, the URL or a tag holds `term` (the home's Search)."""
-    if _indexed(term):
+    if _indexed(term, row_by_row):
         return _match(term, None)
     term = term.strip().lower()
-    return (fn.LOWER(ApiSecret.name).contains(term) | fn.LOWER(ApiSecret.url).contains(term) |
-            fn.LOWER(ApiSecret.tags).contains(term))
+    return (_holds(ApiSecret.name, term, row_by_row) | _holds(ApiSecret.url, term, row_by_row) |
+            _holds(ApiSecret.tags, term, row_by_row))
 
 
 def install(database: Database) -> list[str]:
@@ -72,7 +77,21 @@ def install(database: Database) -> list[str]:
     return created
 
 
-def _indexed(term: str) -> bool:
+def _holds(column: Field, term: str, row_by_row: bool):
+    """lower(column) holds the lower-cased term: LIKE (which a trigram index serves), or row by row the position of
+    the term, which no index serves (so that PostgreSQL's planner does not look every match up first)."""
+    if not row_by_row:
+        return fn.LOWER(column).contains(term)
+    position = fn.STRPOS(fn.LOWER(column), term) if isinstance(db.obj, PostgresqlDatabase) else \
+        fn.INSTR(fn.LOWER(column), term)
+    return position > 0
+
+
+def _indexed(term: str, row_by_row: bool = False) -> bool:
+    """Whether SQLite looks the term up in its trigram table. Row by row, an ASCII term is checked with LIKE, which
+    gives the same rows (both ignore ASCII case); another keeps the look-up, whose case folding is Unicode's."""
+    if row_by_row and term.isascii():
+        return False
     return isinstance(db.obj, SqliteDatabase) and len(term.strip()) >= MIN_INDEXED
 
 

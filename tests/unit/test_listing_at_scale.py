@@ -4,11 +4,12 @@ exactly the rows and the order the plain way gives. Small numbers stand in for t
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 
 from store import api_secrets, listing, permissions, sharing
-from store.models import ApiSecret
+from store.models import ApiSecret, User
 from store.records import ApiSecretFilter, ApiSecretInput
 
 SORTS = list(listing.SORTS)
@@ -124,3 +125,86 @@ def test_the_text_look_up_follows_renames(world, add_secret):
     add_secret(alice, name='Omega two')
     assert [item.name for item in api_secrets.list_api_secrets(alice, search='OMEGA').items] == [
         'Omega renamed', 'Omega two']
+
+
+FILTERED = {
+    'none': {}, 'search': {'search': 'eta'}, 'search short': {'search': 'mu'},
+    'name': {'filters': ApiSecretFilter(name='ETA')}, 'url': {'filters': ApiSecretFilter(url='.example.org')},
+    'tags': {'filters': ApiSecretFilter(tags='team2')}, 'owner': {'filters': ApiSecretFilter(owner='bob')},
+    'shared yes': {'filters': ApiSecretFilter(shared='Yes')}, 'shared no': {'filters': ApiSecretFilter(shared='No')},
+    'enabled no': {'filters': ApiSecretFilter(enabled='No')}, 'home': {'only_enabled': True},
+}
+
+
+def _pages_until_empty(actor, sort: str, descending: bool, **kwargs) -> list[int]:
+    ids = []
+    for number in range(1, 30):
+        items = api_secrets.list_api_secrets(actor, sort=sort, descending=descending, per_page=PER_PAGE, page=number,
+                                             **kwargs).items
+        if not items:
+            return ids
+        ids += [item.id for item in items]
+    raise AssertionError('more pages than rows')
+
+
+def _reference(actor, sort: str, descending: bool, **kwargs) -> list[int]:
+    """The straightforward way: every visible secret read, then filtered and sorted here."""
+    every = api_secrets.list_api_secrets(actor, per_page=500, **kwargs).items
+    key = {'id': lambda s: (), 'name': lambda s: (s.name.lower(),), 'url': lambda s: (s.url.lower(),),
+           'owner': lambda s: (s.owner.lower(), _owner_ids[s.owner]), 'status': lambda s: (s.enabled,),
+           'last_use': lambda s: (s.last_used_at is not None and s.last_used_at.timestamp(),)}[sort]
+    ordered = sorted(every, key=lambda s: (*key(s), s.id), reverse=descending)
+    if sort == 'last_use':  # never used last, both ways
+        ordered = [s for s in ordered if s.last_used_at] + [s for s in ordered if not s.last_used_at]
+    return [s.id for s in ordered]
+
+
+_owner_ids: dict[str, int] = {}
+defaults = types.SimpleNamespace(**{name: getattr(listing, name) for name in (
+    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX')})
+
+
+@pytest.mark.parametrize('many', [False, True])
+@pytest.mark.parametrize('descending', [False, True])
+@pytest.mark.parametrize('sort', SORTS)
+def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(world, monkeypatch, sort, descending,
+                                                                             many):
+    """Up to COUNT_CAP matches the page is sorted out of those found; beyond, it is looked for in the first rows of
+    the sort's index, else gathered through the index that finds the matches, else walked to: every way gives the
+    rows and order of the straightforward way."""
+    alice, *_ = world
+    _owner_ids.update({user.display_name: user.id for user in User.select()})
+    if many:
+        monkeypatch.setattr(permissions, 'MANY', 1)
+    for name, kwargs in FILTERED.items():
+        expected = _reference(alice, sort, descending, **kwargs)
+        if sort == 'last_use' and descending:  # the used ones newest first; the never-used by id, descending
+            expected = _reference(alice, sort, True, **kwargs)
+        gathered = _pages_until_empty(alice, sort, descending, **kwargs)
+        monkeypatch.setattr(listing, 'COUNT_CAP', 1)
+        ways = [_pages_until_empty(alice, sort, descending, **kwargs)]  # in the first window
+        # Small windows that may hold too few: then gathered through an index (no walk allowed), or walked to.
+        for window_max, walk_max in ((8, 0), (8, 10**9), (0, 0), (0, 10**9)):
+            for constant, value in (('WINDOW_MIN', 1), ('WINDOW', 2), ('WINDOW_MAX', window_max),
+                                    ('WALK_MAX', walk_max)):
+                monkeypatch.setattr(listing, constant, value)
+            ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
+        for constant in ('COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX'):
+            monkeypatch.setattr(listing, constant, getattr(defaults, constant))
+        assert all(way == gathered for way in ways), name
+        assert set(gathered) == set(expected), name
+        if sort != 'last_use':
+            assert gathered == expected, name
+
+
+def test_the_owner_sort_follows_a_new_secret_and_a_renamed_owner(world, make_actor, add_secret):
+    """The Owner sort reads each secret's copy of its owner's name (api_secret.owner_key), kept by triggers."""
+    alice, *_ = world
+    owners = [item.owner for item in api_secrets.list_api_secrets(alice, sort='owner', per_page=50).items]
+    assert owners == sorted(owners, key=str.lower)
+    User.update(display_name='Aaron').where(User.username == 'bob').execute()  # bob's secrets come first now
+    add_secret(alice, name='Newest')
+    items = api_secrets.list_api_secrets(alice, sort='owner', per_page=50).items
+    assert [item.owner for item in items] == ['Aaron'] * 3 + ['Alice'] * 10
+    assert items[-1].name == 'Newest'  # the highest id of alice's, last among hers
+    assert ApiSecret.select().where(ApiSecret.owner_key.is_null()).count() == 0
