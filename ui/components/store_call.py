@@ -26,11 +26,11 @@ FAILED: Any = object()  # what `call` returns when the store refused; the person
 
 
 async def call(service: Callable[..., T], *args: Any, fields: dict | None = None, conflict: ui.label | None = None,
-               page: bool = False, touch: bool = True, **kwargs: Any) -> T:
+               not_found_page: bool = False, touch: bool = True, **kwargs: Any) -> T:
     """`service(actor, *args, **kwargs)` in a worker thread, or FAILED after showing why the store refused.
 
     `fields` maps the store's field names to the inputs that show their messages; `conflict` shows a
-    ConflictError; `page=True` shows NotFound and Forbidden as the "API secret not found" page;
+    ConflictError; `not_found_page=True` shows NotFound and Forbidden as the "API secret not found" page;
     `touch=False` is for what the page does by itself (a timer), which must not keep an idle session alive.
     When the secret asks for the password, the person is asked once and the call is tried again.
     """
@@ -57,7 +57,7 @@ async def call(service: Callable[..., T], *args: Any, fields: dict | None = None
             if not await confirm_password():
                 return FAILED
         except StoreError as error:
-            show_refusal(error, fields=fields, conflict=conflict, page=page)
+            show_refusal(error, fields=fields, conflict=conflict, not_found_page=not_found_page)
             return FAILED
 
 
@@ -87,7 +87,7 @@ async def done(callback: Callable[[], Any] | None) -> None:
 
 
 def show_refusal(error: StoreError, *, fields: dict | None = None, conflict: ui.label | None = None,
-                 page: bool = False) -> None:
+                 not_found_page: bool = False) -> None:
     """Tell the person what the store refused, each kind of refusal its own way."""
     if conflict is not None and not isinstance(error, ConflictError):
         conflict.text = ''
@@ -100,7 +100,7 @@ def show_refusal(error: StoreError, *, fields: dict | None = None, conflict: ui.
         show_errors(fields, error)
     elif isinstance(error, ConflictError) and conflict is not None:
         conflict.text = str(error)
-    elif isinstance(error, (NotFound, Forbidden)) and page:
+    elif isinstance(error, (NotFound, Forbidden)) and not_found_page:
         not_found()
     else:
         ui.notify(describe(error), type='negative', multi_line=True)

@@ -28,7 +28,7 @@ async def create(user: UserInfo, secret_id: str) -> None:
 
     @ui.refreshable
     async def content() -> None:
-        loaded = await call(_load, secret_id, not visit['viewed'], page=True)
+        loaded = await call(_load, secret_id, not visit['viewed'], not_found_page=True)
         if loaded is FAILED:
             return
         visit['viewed'] = True

@@ -30,7 +30,7 @@ async def create_new(user: UserInfo) -> None:
 
 @requires_user
 async def create_edit(user: UserInfo, secret_id: str) -> None:
-    details = await call(_editable, secret_id, page=True)
+    details = await call(_editable, secret_id, not_found_page=True)
     if details is FAILED:
         return
     with page('Edit API secret', width='max-w-3xl'):
