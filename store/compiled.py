@@ -4,6 +4,8 @@ Peewee writes a query's SQL from its tree on every execution, which costs more t
 with its owner is some forty columns to quote). For the few queries a program's every request runs, the SQL is
 written once, with stand-in values where the caller's arguments go, and then run with the actual values; a
 select's rows come back through the same query object, so they are the same model instances it would give.
+On PostgreSQL the statement is also prepared on each connection (store/prepared.py), so that the server does not
+parse and plan it again either.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Any
 from peewee import Query, SelectQuery
 
 from .models import db
+from .prepared import Prepared, enabled
 
 Value = int | str | dt.datetime
 KINDS = (int, str, dt.datetime)  # of the values a compiled query takes (exactly: a bool is no int here)
@@ -33,7 +36,7 @@ class Compiled:
     def first(self, *values: Value) -> Any:
         """The first row (as the query's model instance), or None."""
         query, statement = self.bound(*values)
-        cursor = db.execute_sql(*statement.sql())
+        cursor = statement.run()
         return next(iter(query._get_cursor_wrapper(cursor)), None)  # pylint: disable=protected-access
 
     def bound(self, *values: Value) -> tuple[Query, Statement]:
@@ -44,13 +47,13 @@ class Compiled:
             with self._lock:
                 written = self._write(kinds)
                 self._written.setdefault(db.obj, {})[kinds] = written
-        query, sql, slots, params = written
+        query, sql, slots, params, prepared = written
         params = list(params)
         for slot, value in zip(slots, values):
             params[slot] = value
-        return query, Statement(sql, params)
+        return query, Statement(sql, params, prepared)
 
-    def _write(self, kinds: tuple[type, ...]) -> tuple[Query, str, list[int], list]:
+    def _write(self, kinds: tuple[type, ...]) -> tuple[Query, str, list[int], list, Prepared | None]:
         stand_ins = [_stand_in(kind, n) for n, kind in enumerate(kinds)]
         query = self.build(*stand_ins)
         if isinstance(query, SelectQuery):
@@ -58,20 +61,26 @@ class Compiled:
         sql, params = query.sql()
         if any(params.count(stand_in) != 1 for stand_in in stand_ins):
             raise ValueError('Each value must be a parameter of the query exactly once')
-        return query, sql, [params.index(stand_in) for stand_in in stand_ins], params
+        prepared = Prepared(sql, len(params)) if enabled(db.obj) else None
+        return query, sql, [params.index(stand_in) for stand_in in stand_ins], params, prepared
 
 
 class Statement:
     """SQL and its parameters, run like a peewee write query (`execute`, `sql`)."""
 
-    def __init__(self, sql: str, params: list) -> None:
-        self._sql, self._params = sql, params
+    def __init__(self, sql: str, params: list, prepared: Prepared | None = None) -> None:
+        self._sql, self._params, self._prepared = sql, params, prepared
 
     def sql(self) -> tuple[str, list]:
-        return self._sql, self._params
+        """The SQL to send on this thread's connection (EXECUTE of the prepared statement), and its values."""
+        return (self._prepared.sql(db) if self._prepared else self._sql), self._params
 
     def execute(self) -> None:
-        db.execute_sql(self._sql, self._params)
+        self.run()
+
+    def run(self):
+        """The cursor that ran it."""
+        return db.execute_sql(*self.sql())
 
 
 def compilable(values: tuple) -> bool:

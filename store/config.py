@@ -29,6 +29,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For is believed; none by default
     reveal_seconds: int = DEFAULT_REVEAL_SECONDS  # Protected information closes itself after this
     clipboard_seconds: int = DEFAULT_CLIPBOARD_SECONDS  # a copied value is cleared from the clipboard after this
+    prepared_statements: bool = True  # on PostgreSQL (store/prepared.py); off behind a transaction-mode pooler
 
     @property
     def storage_secret_file(self) -> Path:
@@ -54,9 +55,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})') from None
     if not 1 <= port <= 65535:
         raise ConfigError(f'MYSAFE_PORT must be a number from 1 to 65535 (got {port_text!r})')
-    secure_text = (env.get('MYSAFE_SECURE_COOKIES') or 'false').strip().lower()
-    if secure_text not in ('true', 'false', '1', '0', 'yes', 'no'):
-        raise ConfigError(f'MYSAFE_SECURE_COOKIES must be true or false (got {secure_text!r})')
     master_key_b64 = env.get('MYSAFE_MASTER_KEY') or None
     if master_key_b64:
         decode_key(master_key_b64, 'MYSAFE_MASTER_KEY')  # a bad key stops start-up before the database is touched
@@ -69,11 +67,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         master_key_b64=master_key_b64,
         key_file=key_file,
         storage_secret=env.get('MYSAFE_STORAGE_SECRET') or None,
-        secure_cookies=secure_text in ('true', '1', 'yes'),
+        secure_cookies=_flag(env, 'MYSAFE_SECURE_COOKIES', False),
         trusted_proxies=_networks(env.get('MYSAFE_TRUSTED_PROXIES') or '', 'MYSAFE_TRUSTED_PROXIES'),
         reveal_seconds=_seconds(env, 'MYSAFE_REVEAL_SECONDS', DEFAULT_REVEAL_SECONDS),
         clipboard_seconds=_seconds(env, 'MYSAFE_CLIPBOARD_SECONDS', DEFAULT_CLIPBOARD_SECONDS),
+        prepared_statements=_flag(env, 'MYSAFE_PREPARED_STATEMENTS', True),
     )
+
+
+def _flag(env: _Checked, name: str, default: bool) -> bool:
+    """true/false (1/0, yes/no); ConfigError naming the variable otherwise."""
+    text = (env.get(name) or str(default)).strip().lower()
+    if text not in ('true', 'false', '1', '0', 'yes', 'no'):
+        raise ConfigError(f'{name} must be true or false (got {text!r})')
+    return text in ('true', '1', 'yes')
 
 
 def _seconds(env: _Checked, name: str, default: int) -> int:

@@ -10,7 +10,7 @@ from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.pool import PooledSqliteDatabase
 
-from . import crypto, migrations
+from . import crypto, migrations, prepared
 from .config import Settings
 from .errors import ConfigError, DecryptionError, StartupError
 from .models import MODELS, ApiSecret, ClientSecretHistory, KeyCheck, db
@@ -26,9 +26,10 @@ POOL_WAIT = 10
 POOL_RECYCLE = 300
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, prepared_statements: bool = True) -> Database:
     """Point the shared database proxy at a connection pool for `url` (SQLite with WAL and foreign keys on),
-    after checking that the database answers. No connection stays checked out: see runtime.unit_of_work."""
+    after checking that the database answers. No connection stays checked out: see runtime.unit_of_work.
+    On PostgreSQL the compiled queries are prepared on each connection unless `prepared_statements` is false."""
     pool = {'max_connections': POOL_SIZE, 'timeout': POOL_WAIT, 'stale_timeout': POOL_RECYCLE}
     if url.startswith('sqlite:///'):
         path = Path(url[len('sqlite:///'):])
@@ -54,6 +55,8 @@ def open_database(url: str) -> Database:
         # indexes for a few thousand visible secrets instead of hashing the whole table.
         database = connect_url(f'postgresqlext+pool://{rest}', connect_timeout=5, options='-c random_page_cost=1.1',
                                **pool)
+        if prepared_statements:
+            prepared.enable(database)
     try:
         database.connect()
     except OperationalError as exc:

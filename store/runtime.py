@@ -51,7 +51,7 @@ def start(settings: Settings) -> crypto.Keyring:
     """Check the files are private, open the database, check the master key against it, create missing tables
     and indexes."""
     database.check_private_files(settings)
-    database.open_database(settings.database_url)
+    database.open_database(settings.database_url, settings.prepared_statements)
     with db.connection_context():
         keyring = database.open_keyring(settings)
         database.create_schema(keyring)

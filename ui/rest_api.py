@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Annotated, Any
@@ -40,7 +41,9 @@ API_HEADERS = [(b'cache-control', b'no-store'), (b'x-content-type-options', b'no
 DOCS_HEADERS = [(name.lower().encode(), value.encode()) for name, value in security_headers.HEADERS.items()] + [
     (b'cache-control', b'no-store')]
 WORKERS = 8  # threads that run the API's units of work: enough to overlap PostgreSQL's commits (each waits on disk)
-SecretId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The API secret's ID")]
+MAX_ID = 2**63 - 1
+SecretId = Annotated[int, Path(ge=1, le=MAX_ID, description="The API secret's ID")]
+CLIENT_SECRET_PATH = re.compile(r'/api-secrets/([1-9][0-9]{0,18})/client-secret')
 
 
 class Item(BaseModel):
@@ -107,10 +110,15 @@ def create_api() -> FastAPI:
                         409: {'model': Error, 'description': 'The API secret is disabled'}})
     async def read_client_secret(request: Request, secret_id: SecretId) -> Any:
         """Recorded in the audit as a Reveal by the key's owner, with Details "via access key NAME"."""
-        result = await _store(request, api_reads.read_client_secret, secret_id)
-        return result if isinstance(result, JSONResponse) else _json({'client_secret': result})
+        return await client_secret(request, secret_id)
 
     return api
+
+
+async def client_secret(request: Request, secret_id: int) -> JSONResponse:
+    """The answer to a client-secret read: its value, or the JSON error."""
+    result = await _store(request, api_reads.read_client_secret, secret_id)
+    return result if isinstance(result, JSONResponse) else _json({'client_secret': result})
 
 
 def docs_page(api: FastAPI) -> HTMLResponse:
@@ -144,7 +152,12 @@ def install(app: FastAPI) -> None:
 
 
 class _ApiFirst:
-    """/api/v1/... to the API application (as if mounted there), /api/docs to its docs page, the rest to `app`."""
+    """/api/v1/... to the API application (as if mounted there), /api/docs to its docs page, the rest to `app`.
+
+    A well-formed client-secret read (what programs send most) is answered by the same endpoint without the
+    application's routing, middlewares and parameter checks, which cost the server more than the read itself;
+    anything else about it (another method, an ID out of range, a trailing slash) goes to the application,
+    which answers as its OpenAPI description says."""
 
     def __init__(self, app: App, api: FastAPI) -> None:
         self.app = app
@@ -152,7 +165,9 @@ class _ApiFirst:
 
     async def __call__(self, scope: Scope, receive: Any, send: Send) -> None:
         path = scope['path'] if scope['type'] == 'http' else ''
-        if path == PREFIX or path.startswith(PREFIX + '/'):
+        if path.startswith(PREFIX + '/') and scope['method'] == 'GET' and (secret_id := _client_secret_id(path)):
+            await self._client_secret(scope, receive, with_headers(send, API_HEADERS), secret_id)
+        elif path == PREFIX or path.startswith(PREFIX + '/'):
             scope = {**scope, 'root_path': scope.get('root_path', '') + PREFIX}
             await self.api(scope, receive, with_headers(send, API_HEADERS))
         elif path == DOCS_PATH:
@@ -163,6 +178,21 @@ class _ApiFirst:
                 await answer(scope, receive, with_headers(send, API_HEADERS))
         else:
             await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _client_secret(scope: Scope, receive: Any, send: Send, secret_id: int) -> None:
+        try:
+            answer = await client_secret(Request(scope), secret_id)
+        except Exception:
+            await _error(500, 'Internal server error')(scope, receive, send)
+            raise  # for the server's log, like the application's own handler
+        await answer(scope, receive, send)
+
+
+def _client_secret_id(path: str) -> int | None:
+    """The ID in a client-secret read's path, when it is one the endpoint accepts."""
+    match = CLIENT_SECRET_PATH.fullmatch(path, len(PREFIX))
+    return int(match[1]) if match and int(match[1]) <= MAX_ID else None
 
 
 _workers = ThreadPoolExecutor(WORKERS, thread_name_prefix='mysafe-api')

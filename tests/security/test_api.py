@@ -130,9 +130,19 @@ def test_a_disabled_secret_is_409(api):
 
 @pytest.mark.parametrize('path, params', [('/api-secrets', {'page': 'x'}), ('/api-secrets', {'page': 0}),
                                           ('/api-secrets', {'per_page': 501}), ('/api-secrets/abc', {}),
-                                          ('/api-secrets/0/client-secret', {}), ('/api-secrets/1e3', {})])
+                                          ('/api-secrets/0/client-secret', {}), ('/api-secrets/1e3', {}),
+                                          (f'/api-secrets/{2**63}/client-secret', {})])
 def test_a_malformed_parameter_is_422(api, path, params):
     assert_error(api.get(path, **params), 422, 'Malformed parameter')
+
+
+def test_a_client_secret_is_only_read_with_get(api):
+    stripe = api.data.secrets['Stripe']
+    url = f'{api.server.url}/api/v1/api-secrets/{stripe}/client-secret'
+    for method in ('POST', 'HEAD', 'DELETE'):
+        answer = httpx.request(method, url, headers={'Authorization': f'Bearer {api.keys["main"]}'})
+        assert answer.status_code == 405 and answer.headers['cache-control'] == 'no-store'
+        assert api.data.client_secrets['Stripe'] not in answer.text
 
 
 def test_openapi_and_docs_are_served_and_the_pages_still_work(api):

@@ -52,3 +52,12 @@ def test_trusted_proxies_are_none_by_default_and_read_as_networks(tmp_path):
 def test_a_trusted_proxy_that_is_no_address_stops_start_up_naming_the_variable(tmp_path, text):
     with pytest.raises(ConfigError, match='MYSAFE_TRUSTED_PROXIES'):
         config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), 'MYSAFE_TRUSTED_PROXIES': text})
+
+
+def test_prepared_statements_are_on_unless_turned_off_and_a_bad_value_is_refused_by_name(tmp_path):
+    def load(**env: str) -> config.Settings:
+        return config.load_settings({'MYSAFE_DATA_DIR': str(tmp_path), **env})
+    assert load().prepared_statements is True
+    assert load(MYSAFE_PREPARED_STATEMENTS='false').prepared_statements is False
+    with pytest.raises(ConfigError, match='MYSAFE_PREPARED_STATEMENTS'):
+        load(MYSAFE_PREPARED_STATEMENTS='sometimes')
