@@ -84,6 +84,7 @@ def _measure(browser, backend: str, size: int, keep: str, who: str, runs: int) -
             figures[f'sort {column} asc'] = statistics.median(up[1:])
             figures[f'sort {column} desc'] = statistics.median(down[1:])
         _reset_sort(page, frames)
+        figures['last page (by name)'] = _last_page(page, frames, runs)
         page.get_by_role('button', name='Show filters').click()
         for label, field, value in FILTERS:
             figures[label] = _filter(page, frames, field, value, runs)
@@ -152,6 +153,16 @@ def _reset_sort(page: Page, frames: list[str]) -> None:
     """Back to the list's sort, by Name ascending (after the sorts above: by Status descending)."""
     header = page.get_by_role('columnheader', name='Name', exact=True)
     _timed_update(page, frames, header.click, TABLE_UPDATE)
+
+
+def _last_page(page: Page, frames: list[str], runs: int) -> float:
+    """The pagination's Last page button (at most the counted rows' last page), then First page, untimed."""
+    last, first = (page.get_by_role('button', name=name, exact=True) for name in ('Last page', 'First page'))
+    times = []
+    for _ in range(runs + 1):
+        times.append(_timed_update(page, frames, last.click, TABLE_UPDATE))
+        _timed_update(page, frames, first.click, TABLE_UPDATE)
+    return statistics.median(times[1:])
 
 
 def _filter(page: Page, frames: list[str], field: str, value: str, runs: int) -> float:
