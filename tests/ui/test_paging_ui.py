@@ -47,3 +47,20 @@ async def test_the_audit_pages_too(user: User, make_user, add_secret) -> None:
     _ask_for_page(user, 2, 30)
     await until(lambda: table_rows(user) and not {row['id'] for row in table_rows(user)} & set(first))
     assert next(iter(user.find(kind=ui.table).elements)).pagination['page'] == 2
+
+
+async def test_a_stale_pagination_from_the_browser_does_not_hide_the_page_count(user: User, make_user,
+                                                                               add_secret) -> None:
+    """Opened from the side menu, the browser's table mounts before the first page arrives and reports its empty
+    pagination afterwards: the footer said "1-0 of 0" and had no page buttons."""
+    alice = make_user('alice')
+    for n in range(35):
+        add_secret(alice, name=f'Secret {n:02d}')
+    await log_in(user, 'alice', path='/login?return_to=/mysafe/api-secrets')
+    await user.should_see(kind=ui.table, retries=SLOW)
+    table = next(iter(user.find(kind=ui.table).elements))
+    await until(lambda: table.pagination['rowsNumber'] == 35)
+    user.find(kind=ui.table).trigger('update:pagination', {
+        'page': 1, 'rowsPerPage': 30, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0})
+    await until(lambda: (table.pagination['page'], table.pagination['rowsNumber']) == (1, 35))
+    assert len(table_rows(user)) == 30

@@ -84,6 +84,8 @@ class PagedTable:
         }, **table_options).classes('w-full').props('flat bordered binary-state-sort')
         self.table.props['rows-per-page-options'] = ROWS_PER_PAGE_OPTIONS
         self.table.on('request', lambda event: self.load(event.args['pagination']))
+        self.table.on_pagination_change(self._keep_shown_page)
+        self.shown: tuple[int, int] | None = None  # (page, total) of the rows on screen
         self.table.set_visibility(False)  # shown with its first page: never an empty table that then fills
         self.more = ui.label('').classes('text-grey-9')
 
@@ -98,6 +100,12 @@ class PagedTable:
         self.show(result, pagination)
         if self.on_loaded:
             self.on_loaded()
+
+    def _keep_shown_page(self, event) -> None:
+        """The browser's table may report its pagination from before the first page arrived (it mounts while the
+        store is asked: "1-0 of 0" and no page buttons); the page and total on screen are the server's."""
+        if self.shown and (event.value.get('page'), event.value.get('rowsNumber')) != self.shown:
+            self.table.pagination = {**event.value, 'page': self.shown[0], 'rowsNumber': self.shown[1]}
 
     async def first_page(self) -> None:
         await self.load({**self.table.pagination, 'page': 1})
@@ -141,6 +149,7 @@ class PagedTable:
 
     def show(self, page: Page, pagination: dict) -> None:
         self.table.rows = [self.row(item) for item in page.items]
+        self.shown = (page.page, page.total)
         self.table.pagination = {**pagination, 'page': page.page, 'rowsNumber': page.total}
         self.table.update()
         # The store counts only so far (a count of a million rows costs seconds): say there are more.
