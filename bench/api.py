@@ -30,17 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import psycopg2  # noqa: E402
 
 from figures import cpu_seconds, postgres_cpu_seconds  # noqa: E402 - bench/figures.py
 
 from store import access_keys, config, runtime  # noqa: E402
 from store.models import Event  # noqa: E402
 from store.records import AccessKeyInput, Actor  # noqa: E402
+from tests.postgres import maintenance  # noqa: E402
 from tests.security.conftest import MySafeServer  # noqa: E402
 from tests.seeding import create_user, secret_maker  # noqa: E402
 
-POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 
 
 def main() -> None:
@@ -142,16 +141,11 @@ class _postgres_database:
 
     def __enter__(self) -> str:
         self.name = f'mysafe_bench_{secrets.token_hex(4)}'
-        self.admin = psycopg2.connect(dbname='postgres', **POSTGRES)
-        self.admin.autocommit = True
-        with self.admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE {self.name}')
+        maintenance(f'CREATE DATABASE {self.name}')
         return f'postgresql://postgres@127.0.0.1:5432/{self.name}'
 
     def __exit__(self, *exc) -> None:
-        with self.admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
-        self.admin.close()
+        maintenance(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
 
 
 if __name__ == '__main__':

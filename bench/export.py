@@ -29,13 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg2  # noqa: E402
-
-from stores import POSTGRES, fresh_store  # noqa: E402
+from stores import fresh_store  # noqa: E402
 from store import api_secrets, audit, events, runtime  # noqa: E402
 from store.models import Event, User, db  # noqa: E402
 from store.passwords import hash_password  # noqa: E402
 from store.records import Actor, ApiSecretInput  # noqa: E402
+from tests.postgres import terminate_backends  # noqa: E402
 
 
 
@@ -95,13 +94,7 @@ def _reconnect(url: str, actor: Actor, workers: ThreadPoolExecutor) -> None:
     for _ in range(8):  # idle connections in the pool, each about to be dropped
         workers.submit(runtime.unit_of_work, api_secrets.list_api_secrets, actor).result()
     name = url.rsplit('/', 1)[1]
-    killer = psycopg2.connect(dbname='postgres', **POSTGRES)
-    killer.autocommit = True
-    with killer.cursor() as cursor:
-        cursor.execute('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity '
-                       'WHERE datname = %s AND pid <> pg_backend_pid()', (name,))
-        killed = cursor.fetchone()[0]
-    killer.close()
+    killed = terminate_backends(name)
     started, failures = time.perf_counter(), 0
     while True:
         try:

@@ -18,30 +18,26 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg2
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from store import accounts, config, runtime, throttle  # noqa: E402
 from store.errors import LoginThrottled, NotAuthenticated  # noqa: E402
 from store.models import db  # noqa: E402
+from tests.postgres import maintenance  # noqa: E402
 from tests.seeding import PASSWORD, create_user  # noqa: E402
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix='mysafe-bench-') as tmp:
         measure('SQLite', {'MYSAFE_DATA_DIR': f'{tmp}/sqlite'})
-        admin = psycopg2.connect(dbname='postgres', host='127.0.0.1', user='postgres')
-        admin.autocommit = True
         name = f'mysafe_bench_{secrets.token_hex(4)}'
-        admin.cursor().execute(f'CREATE DATABASE {name}')
+        maintenance(f'CREATE DATABASE {name}')
         try:
             measure('PostgreSQL', {'MYSAFE_DATA_DIR': f'{tmp}/postgresql',
                                    'MYSAFE_DATABASE_URL': f'postgresql://postgres@127.0.0.1:5432/{name}'})
         finally:
             runtime.stop()
-            admin.cursor().execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-            admin.close()
+            maintenance(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
 def measure(label: str, environ: dict[str, str]) -> None:

@@ -39,12 +39,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 from figures import cpu_seconds, percentiles, rss_mib  # noqa: E402
-from stores import admin, fresh_store  # noqa: E402
+from stores import fresh_store  # noqa: E402
 
 from deploy.cluster import Cluster  # noqa: E402
 from store import config, runtime  # noqa: E402
 from store.records import Actor  # noqa: E402
 from tests.harness import AppServer, free_port  # noqa: E402
+from tests.postgres import maintenance  # noqa: E402
 from tests.security.wire import WireClient  # noqa: E402
 from tests.seeding import PASSWORD, create_user, secret_maker  # noqa: E402
 
@@ -129,7 +130,7 @@ def _on_a_cluster(count: int, instances: int, direct: bool, database_prefix: str
             _print_problems('nginx', nginx_log.read_text() if nginx_log.exists() else '')
         finally:
             cluster.stop()
-            admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+            maintenance(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
             store = redis.Redis.from_url(cluster.redis_url)
             for key in store.scan_iter(f'{cluster.redis_prefix}*'):
                 store.delete(key)

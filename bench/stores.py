@@ -5,12 +5,9 @@ import secrets
 import tempfile
 from pathlib import Path
 
-import psycopg2
-
 from store import config, runtime
 from store.models import db
-
-POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
+from tests.postgres import maintenance
 
 
 class fresh_store:  # noqa: N801 - used as a context manager, like a function
@@ -24,8 +21,8 @@ class fresh_store:  # noqa: N801 - used as a context manager, like a function
         env = {'MYSAFE_DATA_DIR': self.data_dir.name}
         url = f'sqlite:///{self.data_dir.name}/mysafe.db'
         if self.backend == 'postgresql':
-            admin(f'CREATE DATABASE {self.name}')
-            admin(f'ALTER DATABASE {self.name} SET synchronous_commit = off')  # no fsync wait per seeding commit
+            maintenance(f'CREATE DATABASE {self.name}')
+            maintenance(f'ALTER DATABASE {self.name} SET synchronous_commit = off')  # no fsync wait per seeding commit
             url = env['MYSAFE_DATABASE_URL'] = f'postgresql://postgres@127.0.0.1:5432/{self.name}'
         runtime.stop()
         runtime.start(config.load_settings(env))
@@ -35,7 +32,7 @@ class fresh_store:  # noqa: N801 - used as a context manager, like a function
     def __exit__(self, *_) -> None:
         runtime.stop()
         if self.backend == 'postgresql':
-            admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
+            maintenance(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
         self.data_dir.cleanup()
 
 
@@ -58,8 +55,8 @@ class kept_store:  # noqa: N801 - used as a context manager, like a function
         env = {'MYSAFE_DATA_DIR': str(self.data_dir)}
         if self.backend == 'postgresql':
             if not built:
-                admin(f'CREATE DATABASE {self.name}')
-                admin(f'ALTER DATABASE {self.name} SET synchronous_commit = off')
+                maintenance(f'CREATE DATABASE {self.name}')
+                maintenance(f'ALTER DATABASE {self.name} SET synchronous_commit = off')
             env['MYSAFE_DATABASE_URL'] = self.url
         runtime.stop()
         runtime.start(config.load_settings(env))
@@ -77,7 +74,7 @@ class kept_store:  # noqa: N801 - used as a context manager, like a function
 
     def forget(self) -> None:
         if self.backend == 'postgresql':
-            admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
+            maintenance(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
         if self.data_dir.exists():
             for path in sorted(self.data_dir.rglob('*'), reverse=True):
                 path.rmdir() if path.is_dir() else path.unlink()
@@ -85,12 +82,3 @@ class kept_store:  # noqa: N801 - used as a context manager, like a function
 
     def __exit__(self, *_) -> None:
         runtime.stop()
-
-
-def admin(sql: str) -> None:
-    """Run one statement on PostgreSQL's maintenance database (create, drop, terminate)."""
-    connection = psycopg2.connect(dbname='postgres', **POSTGRES)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()

@@ -20,8 +20,8 @@ from store.crypto import Keyring
 from store.models import MODELS
 from store.records import Actor, UserInfo
 
+from tests.postgres import maintenance
 from tests.seeding import PASSWORD, create_user, secret_maker  # noqa: F401 - PASSWORD is imported from here
-POSTGRES = {'host': '127.0.0.1', 'port': 5432, 'user': 'postgres'}
 
 
 @dataclass(frozen=True)
@@ -56,26 +56,21 @@ class StoreBackend:
 @pytest.fixture(scope='session')
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session (dropped at its end); yields its URL."""
+    name = f'mysafe_test_{secrets.token_hex(6)}'
     try:
-        admin = psycopg2.connect(dbname='postgres', connect_timeout=5, **POSTGRES)
+        maintenance(f'CREATE DATABASE {name}')
     except psycopg2.OperationalError as exc:
         if os.environ.get('MYSAFE_SKIP_POSTGRES') == '1':
             pytest.skip('PostgreSQL does not answer and MYSAFE_SKIP_POSTGRES=1')
         pytest.fail(f'PostgreSQL on 127.0.0.1:5432 does not answer: {str(exc).strip()}\n'
                     'Start it (see .ci/run), or set MYSAFE_SKIP_POSTGRES=1 to skip the postgresql runs.',
                     pytrace=False)
-    admin.autocommit = True
-    name = f'mysafe_test_{secrets.token_hex(6)}'
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE {name}')
-        cursor.execute(f'ALTER DATABASE {name} SET synchronous_commit = off')  # no fsync wait per commit
+    maintenance(f'ALTER DATABASE {name} SET synchronous_commit = off')  # no fsync wait per commit
     try:
         yield f'postgresql://postgres@127.0.0.1:5432/{name}'
     finally:
         runtime.stop()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
-        admin.close()
+        maintenance(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
 @pytest.fixture(params=['sqlite', 'postgresql'])

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import psycopg2
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
-from deploy.cluster import NGINX, POSTGRES, Cluster, Instance
+from deploy.cluster import NGINX, Cluster, Instance
 from tests.e2e.support import VIEWPORT, notice, open_and_log_in, table_row
 from tests.harness import free_port
+from tests.postgres import maintenance
 from tests.seeding import create_user
 
 FAIL_TIMEOUT = 2  # seconds nginx keeps a failed instance out before trying it again
@@ -136,8 +136,4 @@ def _seed_user(cluster: Cluster, username: str) -> None:
 
 
 def _drop_database(name: str) -> None:
-    connection = psycopg2.connect(dbname='postgres', **POSTGRES)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+    maintenance(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

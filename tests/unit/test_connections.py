@@ -7,14 +7,14 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 
 from store import accounts, api_secrets, listing, runtime, sessions
 from store.errors import DatabaseUnavailable, NotFound
 from store.models import db
 from store.records import ApiSecretInput
-from tests.conftest import PASSWORD, POSTGRES
+from tests.conftest import PASSWORD
+from tests.postgres import backends, terminate_backends
 
 WORKERS = 4
 postgresql_only = pytest.mark.parametrize('store_backend', ['postgresql'], indirect=True)
@@ -169,20 +169,8 @@ def _open_connections(backend) -> int:
         target = str(backend.sqlite_file)
         return sum(os.readlink(f'/proc/self/fd/{fd}') == target for fd in os.listdir('/proc/self/fd')
                    if os.path.exists(f'/proc/self/fd/{fd}'))
-    with psycopg2.connect(dbname='postgres', **POSTGRES) as admin, admin.cursor() as cursor:
-        cursor.execute('SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()',
-                       (_database_name(backend),))
-        count = cursor.fetchone()[0]
-    admin.close()
-    return count
+    return backends(_database_name(backend))
 
 
 def _terminate_backends(backend) -> int:
-    admin = psycopg2.connect(dbname='postgres', **POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity '
-                       'WHERE datname = %s AND pid <> pg_backend_pid()', (_database_name(backend),))
-        count = cursor.fetchone()[0]
-    admin.close()
-    return count
+    return terminate_backends(_database_name(backend))

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 
-import psycopg2
 import pytest
 
 from store import health, runtime
 from store.crypto import Keyring
 from store.database import KEY_CHECK_CONTEXT, KEY_CHECK_PLAINTEXT
 from store.models import KeyCheck, db
-from tests.conftest import POSTGRES
+from tests.postgres import maintenance, terminate_backends
 
 
 def test_a_started_store_is_healthy_and_the_check_holds_no_connection(started_store):
@@ -35,18 +34,10 @@ def test_a_stopped_store_is_unhealthy(started_store):
 def test_a_database_that_refuses_connections_is_unhealthy_until_it_answers_again(started_store):
     name = started_store.database_url.rsplit('/', 1)[1]
     assert health.check().ok
-    _admin(f'ALTER DATABASE {name} ALLOW_CONNECTIONS false')
+    maintenance(f'ALTER DATABASE {name} ALLOW_CONNECTIONS false')
     try:
-        _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        terminate_backends(name)
         assert health.check() == health.Health(False, 'the database is not answering')
     finally:
-        _admin(f'ALTER DATABASE {name} ALLOW_CONNECTIONS true')
+        maintenance(f'ALTER DATABASE {name} ALLOW_CONNECTIONS true')
     assert health.check() == health.Health(True, 'ok')
-
-
-def _admin(sql: str) -> None:
-    connection = psycopg2.connect(dbname='postgres', **POSTGRES)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()

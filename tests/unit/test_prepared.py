@@ -3,13 +3,12 @@ with them and without them (MYSAFE_PREPARED_STATEMENTS=false, for a transaction-
 that replaces one the server dropped prepares them again."""
 from __future__ import annotations
 
-import psycopg2
 import pytest
 
 from store import access_keys, api_reads, runtime
 from store.models import Event, db
 from store.records import AccessKeyInput, Actor
-from tests.conftest import POSTGRES
+from tests.postgres import terminate_backends
 from tests.seeding import create_user, secret_maker
 
 
@@ -38,9 +37,4 @@ def test_a_programs_reads_are_the_same_with_or_without_prepared_statements(store
 
 
 def _terminate_backends(url: str) -> None:
-    admin = psycopg2.connect(dbname='postgres', **POSTGRES)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s '
-                       'AND pid <> pg_backend_pid()', (url.rsplit('/', 1)[1],))
-    admin.close()
+    terminate_backends(url.rsplit('/', 1)[1])
