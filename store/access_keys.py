@@ -149,7 +149,7 @@ def touching(key: AccessKey, client_ip: str):
     """The query that records the key's last use: its time to the second (models.last_use_due), and from
     where, whenever that changes."""
     now, address = utcnow(), client_ip[:64]
-    return _TOUCH.bound(key.id, now, now - LAST_USE_STEP, address, address)[1]
+    return _TOUCH.statement(key.id, now, now - LAST_USE_STEP, address, address)
 
 
 _TOUCH = Compiled(lambda key_id, now, cutoff, address, other_than: (

@@ -179,7 +179,7 @@ def mark_used(secret: ApiSecret, user: User, actor: Actor, action: str, field_la
     """Set Last use (to the second: models.last_use_due) and append the event (and run the write queries
     `also`), committed together."""
     now = utcnow()
-    runtime.write_together(_LAST_USE.bound(secret.id, now, now - LAST_USE_STEP)[1],
+    runtime.write_together(_LAST_USE.statement(secret.id, now, now - LAST_USE_STEP),
                            events.appending(action, actor, user=user, item_type=events.API_SECRET, item_id=secret.id,
                                             item_name=secret.name, details=field_label), *also)
 

@@ -35,11 +35,15 @@ class Compiled:
 
     def first(self, *values: Value) -> Any:
         """The first row (as the query's model instance), or None."""
-        query, statement = self.bound(*values)
+        query, statement = self._bound(values)
         cursor = statement.run()
         return next(iter(query._get_cursor_wrapper(cursor)), None)  # pylint: disable=protected-access
 
-    def bound(self, *values: Value) -> tuple[Query, Statement]:
+    def statement(self, *values: Value) -> Statement:
+        """The statement to run with `values` (a write, for runtime.write_together)."""
+        return self._bound(values)[1]
+
+    def _bound(self, values: tuple) -> tuple[Query, Statement]:
         """The query written with stand-ins, and the statement to run with `values`."""
         kinds = tuple(type(value) for value in values)
         written = self._written.get(db.obj, {}).get(kinds)

@@ -33,7 +33,7 @@ def appending(action: str, actor: Actor | None = None, *, user: User | None = No
               text_or_empty(actor.ip if actor else ip)[:64],
               text_or_empty(actor.user_agent if actor else user_agent)[:512])
     if compilable(values):  # a user's event about an item, such as every read through the API
-        return _APPEND.bound(*values)[1]
+        return _APPEND.statement(*values)
     return _insert(*values)
 
 
