@@ -12,18 +12,20 @@ EVERYONE_WITH_ACCESS = (OWNER, CAN_EDIT, CAN_VIEW)
 EDITORS = (OWNER, CAN_EDIT)
 OWNER_ONLY = (OWNER,)
 MANY = 5000  # from this many visible secrets on, a list walks the table in order rather than collecting them
+# A share shows its secret when it lets the person edit it, or while the secret is enabled: a disabled secret stays
+# listed only for those who may enable it (SPEC section 3; `decide` says the same of one secret).
+_SHARE_SHOWS = Access.can_edit | (ApiSecret.enabled == True)  # noqa: E712
 
 
 def visible_to(user: User, owners: bool = True, many: bool | None = None):
     """The query of every API secret `user` may see: their own and those shared with them; with each secret's
     owner (`secret.owner`) unless `owners` is False (a count needs no user row). `many`: sees_many(user) when the
     caller has asked already."""
-    # A disabled secret stays listed only for those who may enable it (SPEC section 3).
     if sees_many(user) if many is None else many:
         # Most of the table: walk it in the order asked for (an index per sortable column, see migrations)
         # and keep the rows this user may see, one indexed probe each; a page stops after its 30 rows.
         shared = Access.select(Access.id).where((Access.secret == ApiSecret.id) & (Access.user == user.id) &
-                                                (Access.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
+                                                _SHARE_SHOWS)
         condition = (ApiSecret.owner == user.id) | fn.EXISTS(shared)
         query = ApiSecret.select(ApiSecret).where(condition)
         return with_owner(query) if owners else query
@@ -31,7 +33,7 @@ def visible_to(user: User, owners: bool = True, many: bool | None = None):
     # rather than walking a whole index in the order asked for, hoping to meet them early).
     owned = ApiSecret.select(ApiSecret.id).where(ApiSecret.owner == user.id)
     shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
-              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True))))  # noqa: E712
+              .where((Access.user == user.id) & _SHARE_SHOWS))
     visible = (owned | shared).cte('visible', columns=('id',), materialized=True)
     query = ApiSecret.select(ApiSecret).join(visible, on=(ApiSecret.id == visible.c.id)).with_cte(visible)
     return with_owner(query) if owners else query
@@ -52,7 +54,7 @@ def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | 
     own = (ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
            .order_by(direction(ApiSecret.id)))
     shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
-              .where((Access.user == user.id) & (Access.can_edit | (ApiSecret.enabled == True)) & state)  # noqa: E712
+              .where((Access.user == user.id) & _SHARE_SHOWS & state)
               .order_by(direction(Access.secret)))
     ids = {row[0] for query in (own, shared) for row in query.limit(count).tuples()}
     return sorted(ids, reverse=descending)[:count]
