@@ -7,7 +7,7 @@ from __future__ import annotations
 from peewee import CharField, Database, Field
 from playhouse.migrate import SchemaMigrator, migrate
 
-from . import owner_order, text_search
+from . import owner_order, share_flag, text_search
 from .models import ApiSecret, ClientSecretHistory, Event, User
 
 # (table, column name, field) in the order they were introduced.
@@ -20,6 +20,7 @@ ADDED_COLUMNS = (
     (User._meta.table_name, 'password_reset_at', User.password_reset_at),
     (ClientSecretHistory._meta.table_name, 'unreadable', ClientSecretHistory.unreadable),
     (ApiSecret._meta.table_name, 'owner_key', ApiSecret.owner_key),
+    (ApiSecret._meta.table_name, 'shared', ApiSecret.shared),
 )
 
 
@@ -35,6 +36,15 @@ INDEXES = {
     'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
     'api_secret_owner_order': 'api_secret (owner_id, id)',
     'api_secret_owner_name_order': 'api_secret (owner_key, owner_id, id)',
+    # The shared secrets (the Shared = Yes filter) in the order of each sort: partial indexes, of the shared rows only.
+    'api_secret_shared_id_order': 'api_secret (id) WHERE shared',
+    'api_secret_shared_name_order': 'api_secret (lower(name), id) WHERE shared',
+    'api_secret_shared_url_order': 'api_secret (lower(url), id) WHERE shared',
+    'api_secret_shared_last_use_order': 'api_secret ((last_used_at IS NULL), last_used_at, id) WHERE shared',
+    'api_secret_shared_last_use_desc_order': ('api_secret ((last_used_at IS NULL), last_used_at DESC, id DESC) '
+                                              'WHERE shared'),
+    'api_secret_shared_status_order': 'api_secret (enabled, id) WHERE shared',
+    'api_secret_shared_owner_order': 'api_secret (owner_key, owner_id, id) WHERE shared',
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
@@ -56,9 +66,9 @@ def upgrade(database: Database) -> list[str]:
 
 
 def add_indexes(database: Database) -> list[str]:
-    """Create every missing index of INDEXES, the text look-ups (text_search) and the owner's name on each secret
-    (owner_order); returns what was created."""
-    added = owner_order.install(database)
+    """Create every missing index of INDEXES, the text look-ups (text_search), the owner's name on each secret
+    (owner_order) and whether it is shared (share_flag); returns what was created."""
+    added = owner_order.install(database) + share_flag.install(database)
     existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
     for name, definition in INDEXES.items():
         if name not in existing:

@@ -71,6 +71,8 @@ class ApiSecret(BaseModel):
     last_used_at = DateTimeField(null=True, index=True)
     # lower(owner.display_name), kept in step by database triggers (owner_order.py): the Owner sort's index
     owner_key = CharField(max_length=128, null=True)
+    # whether anyone has access to it, kept in step by database triggers on access (share_flag.py): the Shared filter
+    shared = BooleanField(default=False)
 
     class Meta:
         indexes = ((('owner', 'identifier'), True),)

@@ -7,59 +7,42 @@ in step whoever writes: a new secret, a secret given to another owner, an owner'
 """
 from __future__ import annotations
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database
+
+from .triggers import Triggers
 
 OWNER_NAME = '(SELECT lower(display_name) FROM "user" WHERE "user".id = {row}.owner_id)'
 FILL = f'UPDATE api_secret SET owner_key = {OWNER_NAME.format(row="api_secret")} WHERE owner_key IS NULL'
-SQLITE_TRIGGERS = {
-    'api_secret_owner_key_insert': (
-        'AFTER INSERT ON api_secret BEGIN '
-        f'UPDATE api_secret SET owner_key = {OWNER_NAME.format(row="new")} WHERE id = new.id; END'),
-    'api_secret_owner_key_update': (
-        'AFTER UPDATE OF owner_id, owner_key ON api_secret '
-        f'WHEN new.owner_key IS NOT {OWNER_NAME.format(row="new")} BEGIN '
-        f'UPDATE api_secret SET owner_key = {OWNER_NAME.format(row="new")} WHERE id = new.id; END'),
-    'user_display_name_owner_key': (
-        'AFTER UPDATE OF display_name ON "user" BEGIN '
-        'UPDATE api_secret SET owner_key = lower(new.display_name) WHERE owner_id = new.id; END'),
-}
-POSTGRES_FUNCTIONS = {
-    'mysafe_api_secret_owner_key': f'NEW.owner_key := {OWNER_NAME.format(row="NEW")}; RETURN NEW;',
-    'mysafe_user_owner_key': ('UPDATE api_secret SET owner_key = lower(NEW.display_name) WHERE owner_id = NEW.id; '
-                              'RETURN NULL;'),
-}
-POSTGRES_TRIGGERS = {
-    'api_secret_owner_key': ('BEFORE INSERT OR UPDATE OF owner_id, owner_key ON api_secret FOR EACH ROW '
-                             'EXECUTE FUNCTION mysafe_api_secret_owner_key()'),
-    'user_display_name_owner_key': ('AFTER UPDATE OF display_name ON "user" FOR EACH ROW '
-                                    'WHEN (OLD.display_name IS DISTINCT FROM NEW.display_name) '
-                                    'EXECUTE FUNCTION mysafe_user_owner_key()'),
-}
+TRIGGERS = Triggers(
+    sqlite={
+        'api_secret_owner_key_insert': (
+            'AFTER INSERT ON api_secret BEGIN '
+            f'UPDATE api_secret SET owner_key = {OWNER_NAME.format(row="new")} WHERE id = new.id; END'),
+        'api_secret_owner_key_update': (
+            'AFTER UPDATE OF owner_id, owner_key ON api_secret '
+            f'WHEN new.owner_key IS NOT {OWNER_NAME.format(row="new")} BEGIN '
+            f'UPDATE api_secret SET owner_key = {OWNER_NAME.format(row="new")} WHERE id = new.id; END'),
+        'user_display_name_owner_key': (
+            'AFTER UPDATE OF display_name ON "user" BEGIN '
+            'UPDATE api_secret SET owner_key = lower(new.display_name) WHERE owner_id = new.id; END'),
+    },
+    postgres_functions={
+        'mysafe_api_secret_owner_key': f'NEW.owner_key := {OWNER_NAME.format(row="NEW")}; RETURN NEW;',
+        'mysafe_user_owner_key': ('UPDATE api_secret SET owner_key = lower(NEW.display_name) '
+                                  'WHERE owner_id = NEW.id; RETURN NULL;'),
+    },
+    postgres={
+        'api_secret_owner_key': ('BEFORE INSERT OR UPDATE OF owner_id, owner_key ON api_secret FOR EACH ROW '
+                                 'EXECUTE FUNCTION mysafe_api_secret_owner_key()', 'api_secret'),
+        'user_display_name_owner_key': ('AFTER UPDATE OF display_name ON "user" FOR EACH ROW '
+                                        'WHEN (OLD.display_name IS DISTINCT FROM NEW.display_name) '
+                                        'EXECUTE FUNCTION mysafe_user_owner_key()', '"user"'),
+    },
+    fill=FILL,
+)
 
 
 def install(database: Database) -> list[str]:
     """Create the triggers when missing, then fill the column where it is empty (idempotent); returns what was
     created."""
-    if isinstance(database, SqliteDatabase):
-        present = {row[0] for row in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        missing = [name for name in SQLITE_TRIGGERS if name not in present]
-        for name in missing:
-            database.execute_sql(f'CREATE TRIGGER IF NOT EXISTS {name} {SQLITE_TRIGGERS[name]}')
-    elif isinstance(database, PostgresqlDatabase):
-        present = {row[0] for row in database.execute_sql(
-            'SELECT tgname FROM pg_trigger WHERE NOT tgisinternal')}
-        missing = [name for name in POSTGRES_TRIGGERS if name not in present]
-        if missing:
-            for function, body in POSTGRES_FUNCTIONS.items():
-                database.execute_sql(f'CREATE OR REPLACE FUNCTION {function}() RETURNS trigger '
-                                     f'LANGUAGE plpgsql AS $$ BEGIN {body} END $$')
-        for name in missing:
-            table = 'api_secret' if name.startswith('api_secret') else '"user"'
-            database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON {table}')
-            database.execute_sql(f'CREATE TRIGGER {name} {POSTGRES_TRIGGERS[name]}')
-    else:
-        return []
-    if missing:  # rows written before the triggers (an older database) get their owner's name now
-        database.execute_sql(FILL)
-    return missing
+    return TRIGGERS.install(database)

@@ -10,6 +10,7 @@ from peewee import IntegrityError
 
 from store import api_secrets, config, database, runtime
 from store.errors import ConfigError, StartupError, ValidationError
+from store.records import ApiSecretFilter
 from store.models import MODELS, Access, ApiSecret, KeyCheck, User, db
 
 REPO = Path(__file__).resolve().parents[2]
@@ -102,17 +103,23 @@ def test_an_unusable_port_is_a_config_error_naming_the_variable(variable, value)
 def test_a_database_from_before_the_added_columns_is_upgraded_with_its_data(started_store, make_actor, add_secret):
     """Regression: adding a NOT NULL column made SQLite rebuild `user`, which `api_secret` refers to, and start-up
     failed with 'FOREIGN KEY constraint failed' on a database that held any API secret."""
-    from store import migrations, owner_order, sharing
+    from store import migrations, owner_order, share_flag, sharing
     alice, bob = make_actor('alice'), make_actor('bob')
     secret_id = add_secret(alice, name='Kept', client_secret='sk_kept')
     sharing.share(alice, [secret_id], {bob.user_id: False})
-    db.execute_sql('DROP INDEX api_secret_owner_name_order')  # what uses the added columns came with them
-    for trigger in {**owner_order.SQLITE_TRIGGERS, **owner_order.POSTGRES_TRIGGERS}:
-        table = 'api_secret' if trigger.startswith('api_secret') else '"user"'
-        db.execute_sql(f'DROP TRIGGER IF EXISTS {trigger}' + ('' if started_store.name == 'sqlite' else f' ON {table}'))
+    for index, definition in migrations.INDEXES.items():  # what uses the added columns came with them
+        if 'owner_key' in definition or 'shared' in definition:
+            db.execute_sql(f'DROP INDEX {index}')
+    for triggers in (owner_order.TRIGGERS, share_flag.TRIGGERS):
+        dropped = {name: '' for name in triggers.sqlite} if started_store.name == 'sqlite' else \
+            {name: f' ON {table}' for name, (_, table) in triggers.postgres.items()}
+        for trigger, table in dropped.items():
+            db.execute_sql(f'DROP TRIGGER IF EXISTS {trigger}{table}')
     for table, column, _ in migrations.ADDED_COLUMNS:  # the database as an older MySafe left it
         db.execute_sql(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     keyring = started_store.start()
     assert keyring is not None
     assert api_secrets.reveal_client_secret(bob, secret_id) == 'sk_kept'
     assert api_secrets.get_api_secret(alice, secret_id).name == 'Kept'
+    shared = api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(shared='Yes'))  # the flag was filled in
+    assert [item.name for item in shared.items] == ['Kept'] and shared.items[0].shared

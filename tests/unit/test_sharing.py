@@ -1,14 +1,16 @@
 """Sharing an API secret and disabling it: access rows, the Shared flag, events, all-or-nothing batches."""
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
+import psycopg2
 import pytest
 
 from store import api_secrets, history, sharing
 from store.errors import Forbidden, NotFound, SecretDisabled, ValidationError
 from store.models import Access, ApiSecret, Event, User
-from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, ApiSecretInput
+from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, ApiSecretFilter, ApiSecretInput
 from tests.unit.helpers import events_for, label
 
 
@@ -201,3 +203,53 @@ def test_a_disabled_secret_is_off_the_home_listed_and_cannot_be_used(started_sto
     assert api_secrets.reveal_client_secret(carol, secret_id) == 'sk_2'
     assert [item.id for item in api_secrets.list_api_secrets(carol, only_enabled=True).items] == [secret_id]
 
+
+
+# --- the Shared flag (api_secret.shared, kept by triggers on access) ---------------------------------
+
+def _listed(actor, shared: str) -> list[str]:
+    return [item.name for item in api_secrets.list_api_secrets(actor, filters=ApiSecretFilter(shared=shared)).items]
+
+
+def test_the_shared_filter_follows_every_write_to_access(started_store, people, add_secret):
+    """The filter reads a flag on the secret that database triggers keep: shares given, changed, taken back one at a
+    time, access rows removed by another writer, and the secret deleted with its shares."""
+    alice, bob, carol = people['alice'], people['bob'], people['carol']
+    stripe, github = add_secret(alice, name='Stripe'), add_secret(alice, name='GitHub')
+    sharing.share(alice, [stripe], {bob.user_id: False, carol.user_id: True})
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == (['Stripe'], ['GitHub'])
+    sharing.set_access(alice, stripe, {bob.user_id: True})  # carol's share removed, bob's changed: still shared
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == (['Stripe'], ['GitHub'])
+    sharing.remove_access(alice, stripe, bob.user_id)  # the last one
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == ([], ['GitHub', 'Stripe'])
+    sharing.share(alice, [github, stripe], {carol.user_id: False})
+    Access.delete().where(Access.secret == github).execute()  # whoever removes the rows, the flag follows
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == (['Stripe'], ['GitHub'])
+    assert _listed(carol, 'Yes') == ['Stripe']
+    ApiSecret.delete().where(ApiSecret.id == stripe).execute()  # its access rows go with it
+    assert Access.select().count() == 0
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == ([], ['GitHub'])
+
+
+def test_two_last_shares_removed_at_once_leave_the_secret_unshared(started_store, people, add_secret):
+    """PostgreSQL: each removal counts the secret's other shares after taking the secret's row lock, so two
+    transactions removing the last two shares at once cannot each see the other's share still there."""
+    if started_store.name != 'postgresql':
+        pytest.skip('SQLite runs one writer at a time')
+    alice, bob, carol = people['alice'], people['bob'], people['carol']
+    stripe = add_secret(alice, name='Stripe')
+    sharing.share(alice, [stripe], {bob.user_id: False, carol.user_id: False})
+    first, second = (psycopg2.connect(started_store.database_url) for _ in range(2))
+    try:
+        first.cursor().execute('DELETE FROM access WHERE secret_id = %s AND user_id = %s', (stripe, bob.user_id))
+        removal = threading.Thread(target=lambda: (second.cursor().execute(
+            'DELETE FROM access WHERE secret_id = %s AND user_id = %s', (stripe, carol.user_id)), second.commit()))
+        removal.start()
+        removal.join(0.5)  # the second removal waits for the first one's lock on the secret
+        first.commit()
+        removal.join(10)
+        assert not removal.is_alive()
+    finally:
+        first.close()
+        second.close()
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == ([], ['Stripe'])
