@@ -51,12 +51,19 @@ def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | 
     holds between theirs."""
     direction = (lambda field: field.desc()) if descending else (lambda field: field.asc())
     state = True if enabled is None else (ApiSecret.enabled == enabled)
-    own = (ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
-           .order_by(direction(ApiSecret.id)))
-    shared = (Access.select(Access.secret).join(ApiSecret, on=(Access.secret == ApiSecret.id))
-              .where((Access.user == user.id) & _SHARE_SHOWS & state)
-              .order_by(direction(Access.secret)))
-    ids = {row[0] for query in (own, shared) for row in query.limit(count).tuples()}
+    own = [row[0] for row in ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
+           .order_by(direction(ApiSecret.id)).limit(count).tuples()]
+    # The shares in the order of the access index, each secret's state read by a subquery per share: a join would
+    # let the planner walk api_secret in id order instead, through every row of others before the first share.
+    state_of = ApiSecret.select(ApiSecret.enabled).where(ApiSecret.id == Access.secret)
+    if enabled is None:
+        shows = Access.can_edit | (state_of == True)  # noqa: E712
+    else:
+        shows = (state_of == enabled) & (Access.can_edit if not enabled else True)
+    shared = Access.select(Access.secret).where((Access.user == user.id) & shows)
+    if len(own) == count:  # only the shares before the last of their own can be among the first
+        shared = shared.where(Access.secret > own[-1] if descending else Access.secret < own[-1])
+    ids = set(own) | {row[0] for row in shared.order_by(direction(Access.secret)).limit(count).tuples()}
     return sorted(ids, reverse=descending)[:count]
 
 
