@@ -5,6 +5,7 @@ Only what the actor may see is ever read (permissions.visible_to); client secret
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import TextIO
 
 from peewee import Ordering, PostgresqlDatabase, Select, Value, ValuesList, fn
@@ -49,9 +50,7 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     page, per_page = paging(page, per_page, MAX_PER_PAGE)
     order = _order(sort, descending)
     many = sees_many(user)
-    # Which secrets match, up to COUNT_CAP + 1 of them, through whichever index finds them soonest.
-    found = [row[0] for row in _query(user, many, search, only_enabled, filters, owners=False)
-             .select(ApiSecret.id).limit(COUNT_CAP + 1).tuples()]
+    found = _found(user, many, search, only_enabled, filters)
     total, more = min(len(found), COUNT_CAP), len(found) > COUNT_CAP
     offset = (page - 1) * per_page
     if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
@@ -81,6 +80,32 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
             rows = _rows_in_order(_gathered(_query(user, many, search, only_enabled, filters, owners=False),
                                             order, offset, per_page), order, 0, per_page)
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
+
+
+def _found(user: User, many: bool, search: str, only_enabled: bool, filters: ApiSecretFilter | None) -> list[int]:
+    """The ids of the secrets that match, up to COUNT_CAP + 1 of them (what the page counts).
+
+    Filtered by no more than a state (the home, Enabled, the list unfiltered), whoever sees many reads the first of
+    their own and of those shared with them, each from its own index range: a scan of the table in whatever order
+    its rows lie would read every row of others it meets first. Otherwise, through whichever index finds them
+    soonest. ValidationError (per field) for filters that cannot be read, whichever way."""
+    matching = _query(user, many, search, only_enabled, filters, owners=False)
+    states = _states(search, only_enabled, filters)
+    if many and states is not None:
+        if len(states) == 2:
+            return first_visible_ids(user, False, COUNT_CAP + 1)
+        return first_visible_ids(user, False, COUNT_CAP + 1, enabled=states[0]) if states else []
+    return [row[0] for row in matching.select(ApiSecret.id).limit(COUNT_CAP + 1).tuples()]
+
+
+def _states(search: str, only_enabled: bool, filters: ApiSecretFilter | None) -> tuple[bool, ...] | None:
+    """The states (enabled: True, disabled: False) asked for, when nothing else is; None when more is asked for.
+    Called after the filters were checked."""
+    enabled = filters.enabled.strip() if filters is not None else 'All'
+    if search.strip() or (filters is not None and _filtered(replace(filters, enabled='All'))):
+        return None
+    states = {'All': (True, False), 'Yes': (True,), 'No': (False,)}[enabled]
+    return tuple(state for state in states if state or not only_enabled)
 
 
 def write_api_secrets_csv(actor: Actor, out: TextIO, *, sort: str = 'name', descending: bool = False,
