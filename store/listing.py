@@ -239,8 +239,8 @@ def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
     # The flag the access triggers keep (share_flag); written bare, as the partial indexes of the shared rows say it.
     if filters.shared == 'Yes':
         conditions.append(ApiSecret.shared)
-    elif filters.shared == 'No':
-        conditions.append(~ApiSecret.shared)
+    elif filters.shared == 'No':  # a row an older MySafe added has no flag (NULL) until it is shared
+        conditions.append(ApiSecret.shared.is_null() | ~ApiSecret.shared)
     if filters.enabled in ('Yes', 'No'):
         conditions.append(ApiSecret.enabled == (filters.enabled == 'Yes'))
     conditions += day_range(ApiSecret.last_used_at, (filters.last_use_from, 'last_use_from'),

@@ -61,7 +61,7 @@ def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | 
     else:
         shows = (state_of == enabled) & (Access.can_edit if not enabled else True)
     shared = Access.select(Access.secret).where((Access.user == user.id) & shows)
-    if len(own) == count:  # only the shares before the last of their own can be among the first
+    if own and len(own) == count:  # only the shares before the last of their own can be among the first
         shared = shared.where(Access.secret > own[-1] if descending else Access.secret < own[-1])
     ids = set(own) | {row[0] for row in shared.order_by(direction(Access.secret)).limit(count).tuples()}
     return sorted(ids, reverse=descending)[:count]

@@ -5,7 +5,11 @@ Without it, Shared = Yes walked the sort's index and probed `access` on every ro
 shared secrets all sort after the person's own (their own named A to M, those shared with them N to Z), that read
 half the table. Database triggers on `access` keep the flag whoever writes: a share, a removed share, a removed user
 or secret (the cascades delete the access rows). On PostgreSQL, the secret's row is locked before it is counted, so
-that two shares removed at once cannot both see the other one still there.
+that two shares removed at once cannot both see the other one still there; sharing.py takes the same locks first,
+in id order, so that two sharings never wait for each other. This holds under READ COMMITTED, the isolation MySafe's
+transactions run at (a count under REPEATABLE READ would not see a share committed meanwhile). Writes that skip
+row triggers (TRUNCATE, `session_replication_role = replica`, a restore with triggers disabled) leave the flags
+wrong: the fill below, which runs when the triggers are created, repairs them (drop a trigger and start MySafe).
 """
 from __future__ import annotations
 

@@ -34,6 +34,7 @@ def share(actor: Actor, secret_ids: list[int], grants: dict[int, bool]) -> None:
     grants = parse_grants(grants)
     users = _grantees(owner, grants)
     with db.atomic():
+        _lock(secret.id for secret in secrets)
         for secret in secrets:
             for grantee in users:
                 _grant(actor, owner, secret, grantee, bool(grants[grantee.id]))
@@ -49,6 +50,7 @@ def set_access(actor: Actor, secret_id: int, grants: dict[int, bool]) -> None:
     users = _grantees(owner, {user_id: can_edit for user_id, can_edit in grants.items()
                               if current.get(user_id) != can_edit})
     with db.atomic():
+        _lock([secret.id])
         for row in Access.select(Access, User).join(User).where(Access.secret == secret.id):
             if row.user_id not in grants:
                 _revoke(actor, owner, secret, row)
@@ -64,6 +66,7 @@ def remove_access(actor: Actor, secret_id: int, user_id: int) -> None:
     row = Access.select(Access, User).join(User).where((Access.secret == secret.id) & (Access.user == user_id)).first()
     if row is not None:
         with db.atomic():
+            _lock([secret.id])
             _revoke(actor, owner, secret, row)
 
 
@@ -90,6 +93,15 @@ def _grantees(owner: User, grants: dict[int, bool]) -> list[User]:
     if len(users) != len(set(ids)):
         raise ValidationError({'user': 'Choose active users only'})
     return users
+
+
+def _lock(secret_ids) -> None:
+    """PostgreSQL: take the secrets' row locks, in id order, before any of their access rows is written. The triggers
+    that keep each secret's Shared flag (share_flag) lock the secret after writing an access row; two sharings of
+    the same secrets that did not lock them first, in the same order, could each wait for the other."""
+    if db.obj.for_update:
+        list(ApiSecret.select(ApiSecret.id).where(ApiSecret.id.in_(sorted(set(secret_ids))))
+             .order_by(ApiSecret.id).for_update().tuples())
 
 
 def _grant(actor: Actor, owner: User, secret: ApiSecret, grantee: User, can_edit: bool) -> None:

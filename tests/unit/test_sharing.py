@@ -7,7 +7,7 @@ from collections import Counter
 import psycopg2
 import pytest
 
-from store import api_secrets, history, sharing
+from store import api_secrets, history, runtime, sharing
 from store.errors import Forbidden, NotFound, SecretDisabled, ValidationError
 from store.models import Access, ApiSecret, Event, User
 from store.records import CAN_EDIT, CAN_VIEW, OWNER, AccessEntry, ApiSecretFilter, ApiSecretInput
@@ -253,3 +253,33 @@ def test_two_last_shares_removed_at_once_leave_the_secret_unshared(started_store
         first.close()
         second.close()
     assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == ([], ['Stripe'])
+
+
+def test_sharings_of_the_same_secrets_at_once_never_deadlock(started_store, people, add_secret):
+    """PostgreSQL: the Shared flag's triggers lock a secret after its access row is written; the sharing services
+    lock the secrets first, in id order, so that two of them at once (two tabs, secrets given in either order)
+    never wait for each other. Without that, PostgreSQL aborts one of them as a deadlock."""
+    if started_store.name != 'postgresql':
+        pytest.skip('SQLite runs one writer at a time')
+    alice, bob, carol = people['alice'], people['bob'], people['carol']
+    first, second = add_secret(alice, name='Stripe'), add_secret(alice, name='GitHub')
+    errors: list[Exception] = []
+
+    def work(turn: int) -> None:
+        grantee = (bob, carol)[turn % 2]
+        both = [first, second] if turn % 2 else [second, first]
+        try:
+            for _ in range(12):
+                runtime.unit_of_work(sharing.share, alice, both, {grantee.user_id: False})
+                runtime.unit_of_work(sharing.set_access, alice, both[0], {})
+                runtime.unit_of_work(sharing.remove_access, alice, both[1], grantee.user_id)
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(turn,)) for turn in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert errors == []
+    assert (_listed(alice, 'Yes'), _listed(alice, 'No')) == ([], ['GitHub', 'Stripe'])
