@@ -23,6 +23,7 @@ from .forms import clear_errors, show_errors
 
 T = TypeVar('T')
 FAILED: Any = object()  # what `call` returns when the store refused; the person has been told why
+OWN_OPTIONS = frozenset({'fields', 'conflict', 'not_found_page', 'touch'})  # call's keywords, never the service's
 
 
 async def call(service: Callable[..., T], *args: Any, fields: dict | None = None, conflict: ui.label | None = None,
@@ -33,7 +34,10 @@ async def call(service: Callable[..., T], *args: Any, fields: dict | None = None
     ConflictError; `not_found_page=True` shows NotFound and Forbidden as the "API secret not found" page;
     `touch=False` is for what the page does by itself (a timer), which must not keep an idle session alive.
     When the secret asks for the password, the person is asked once and the call is tried again.
+    TypeError for a service with a parameter named as one of these options: the option would take its argument
+    (the list's `page=` was once taken for the not-found page's flag, and every page button showed page 1).
     """
+    _check_parameters(service)
     try:
         actor = session.actor(touch=touch)
     except NotAuthenticated:
@@ -59,6 +63,16 @@ async def call(service: Callable[..., T], *args: Any, fields: dict | None = None
         except StoreError as error:
             show_refusal(error, fields=fields, conflict=conflict, not_found_page=not_found_page)
             return FAILED
+
+
+def _check_parameters(service: Callable) -> None:
+    try:
+        parameters = inspect.signature(service).parameters
+    except (TypeError, ValueError):  # a callable without a signature to read (a builtin)
+        return
+    if clashes := sorted(OWN_OPTIONS & set(parameters)):
+        raise TypeError(f'{getattr(service, "__qualname__", service)} takes {", ".join(clashes)}, which '
+                        'store_call.call keeps for its own options: rename the parameter')
 
 
 async def call_anonymous(service: Callable[..., T], *args: Any, fields: dict | None = None,
