@@ -24,6 +24,7 @@ MAX_PER_PAGE = 500
 # the rows up to the page's end, at least WINDOW_MIN (index entries are cheap to read; each row checked is not).
 WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 3200  # WINDOW > 1: each window grows
 WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
+OWNERS_MAX = 20  # an Owner filter naming at most this many people reads each one's secrets in the sort's order
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
 # The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
@@ -72,8 +73,10 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         rows = list(_query(user, many, search, only_enabled, filters, row_by_row=True).order_by(*order)
                     .offset(offset).limit(per_page))
     else:
-        rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
-                               order, offset, per_page)
+        rows = _owners_page(user, search, only_enabled, filters, order, offset, per_page)
+        if rows is None:
+            rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
+                                   order, offset, per_page)
         if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them (with the terms
             # of the sort, read from the same rows), sort those, then read the page's rows.
@@ -184,6 +187,32 @@ def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiS
     return None
 
 
+def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None, order: list,
+                 offset: int, limit: int) -> list[ApiSecret] | None:
+    """With an Owner filter that names at most OWNERS_MAX people: the first rows of each one's secrets in the sort's
+    order, read from an index of (owner, sort terms) and stopping at the page's end, then sorted together. None
+    without an Owner filter, or when it names more people."""
+    if filters is None or not filters.owner.strip():
+        return None
+    owners = [row[0] for row in _owners_named(filters.owner).limit(OWNERS_MAX + 1).tuples()]
+    if len(owners) > OWNERS_MAX:
+        return None
+    needed = offset + limit
+    # The owner's name and id are the same on all of one owner's rows: the rest of the sort orders them.
+    within = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
+    ids = [row[0] for owner in owners for row in
+           _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
+           .where(ApiSecret.owner == owner).select(ApiSecret.id).order_by(*within).limit(needed).tuples()]
+    return _rows_in_order(ids, order, offset, limit)
+
+
+def _owners_named(text: str):
+    """The people whose display name or username holds `text` (ignoring case): the Owner filter."""
+    term = text.strip().lower()
+    return User.select(User.id).where(fn.LOWER(User.display_name).contains(term) |
+                                      fn.LOWER(User.username).contains(term))
+
+
 def _selective_walk(matching, order: list, offset: int, limit: int) -> list[ApiSecret]:
     return list(with_owner(matching.select(ApiSecret)).order_by(*order).offset(offset).limit(limit))
 
@@ -227,12 +256,8 @@ def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
     for text, column in ((filters.name, ApiSecret.name), (filters.url, ApiSecret.url), (filters.tags, ApiSecret.tags)):
         if text.strip():
             conditions.append(text_search.contains(column, text, row_by_row))
-    if filters.owner.strip():
-        term = filters.owner.strip().lower()
-        # The owners first (a few users), then their secrets through the owner index.
-        owners = User.select(User.id).where(fn.LOWER(User.display_name).contains(term) |
-                                            fn.LOWER(User.username).contains(term))
-        conditions.append(ApiSecret.owner.in_(owners))
+    if filters.owner.strip():  # the owners first (a few users), then their secrets through the owner index
+        conditions.append(ApiSecret.owner.in_(_owners_named(filters.owner)))
     for field, value in (('shared', filters.shared), ('enabled', filters.enabled)):
         if value not in CHOICES:
             errors[field] = 'Choose All, Yes or No'

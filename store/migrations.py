@@ -36,6 +36,13 @@ INDEXES = {
     'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
     'api_secret_owner_order': 'api_secret (owner_id, id)',
     'api_secret_owner_name_order': 'api_secret (owner_key, owner_id, id)',
+    # One owner's secrets in the order of each sort (the Owner filter, listing._owners_page); by ID: owner_order.
+    'api_secret_of_owner_name_order': 'api_secret (owner_id, lower(name), id)',
+    'api_secret_of_owner_url_order': 'api_secret (owner_id, lower(url), id)',
+    'api_secret_of_owner_last_use_order': 'api_secret (owner_id, (last_used_at IS NULL), last_used_at, id)',
+    'api_secret_of_owner_last_use_desc_order': ('api_secret (owner_id, (last_used_at IS NULL), last_used_at DESC, '
+                                                'id DESC)'),
+    'api_secret_of_owner_status_order': 'api_secret (owner_id, enabled, id)',
     # The shared secrets (the Shared = Yes filter) in the order of each sort: partial indexes, of the shared rows only.
     'api_secret_shared_id_order': 'api_secret (id) WHERE shared',
     'api_secret_shared_name_order': 'api_secret (lower(name), id) WHERE shared',

@@ -131,6 +131,9 @@ FILTERED = {
     'none': {}, 'search': {'search': 'eta'}, 'search short': {'search': 'mu'},
     'name': {'filters': ApiSecretFilter(name='ETA')}, 'url': {'filters': ApiSecretFilter(url='.example.org')},
     'tags': {'filters': ApiSecretFilter(tags='team2')}, 'owner': {'filters': ApiSecretFilter(owner='bob')},
+    'owners': {'filters': ApiSecretFilter(owner='o')},  # bob and carol (whose secrets alice does not see)
+    'own': {'filters': ApiSecretFilter(owner='alice')},
+    'owners, tags': {'filters': ApiSecretFilter(owner='a', tags='1')},
     'shared yes': {'filters': ApiSecretFilter(shared='Yes')}, 'shared no': {'filters': ApiSecretFilter(shared='No')},
     'enabled no': {'filters': ApiSecretFilter(enabled='No')}, 'home': {'only_enabled': True},
 }
