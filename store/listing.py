@@ -182,6 +182,8 @@ def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiS
             rows = {row.id: row for row in with_owner(ApiSecret.select(ApiSecret)).where(ApiSecret.id.in_(page))}
             return [rows[secret_id] for secret_id in page if secret_id in rows]
         size *= WINDOW
+        if len(in_order) * min(size, WINDOW_MAX) < needed * read:  # at the share seen, not even the last window
+            break
     if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
         return _selective_walk(matching, order, offset, limit)
     return None
