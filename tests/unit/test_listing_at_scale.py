@@ -130,6 +130,7 @@ def test_the_text_look_up_follows_renames(world, add_secret):
 FILTERED = {
     'none': {}, 'search': {'search': 'eta'}, 'search short': {'search': 'mu'},
     'name': {'filters': ApiSecretFilter(name='ETA')}, 'url': {'filters': ApiSecretFilter(url='.example.org')},
+    'url app0': {'filters': ApiSecretFilter(url='app0')},  # alice's first secret, then one of bob's
     'tags': {'filters': ApiSecretFilter(tags='team2')}, 'owner': {'filters': ApiSecretFilter(owner='bob')},
     'owners': {'filters': ApiSecretFilter(owner='o')},  # bob and carol (whose secrets alice does not see)
     'own': {'filters': ApiSecretFilter(owner='alice')},
@@ -164,7 +165,7 @@ def _reference(actor, sort: str, descending: bool, **kwargs) -> list[int]:
 
 _owner_ids: dict[str, int] = {}
 defaults = types.SimpleNamespace(**{name: getattr(listing, name) for name in (
-    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX')})
+    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX')})
 
 
 @pytest.mark.parametrize('many', [False, True])
@@ -192,7 +193,12 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
                                     ('WALK_MAX', walk_max)):
                 monkeypatch.setattr(listing, constant, value)
             ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
-        for constant in ('COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX'):
+        # A text counted row by row from the first rows in id order, when a sample of them says it is common.
+        for sample, scan_max in ((2, 8), (1, 4)):  # with 'url app0', the second scan ends short: not a count
+            for constant, value in (('SAMPLE', sample), ('SCAN_MAX', scan_max)):
+                monkeypatch.setattr(listing, constant, value)
+            ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
+        for constant in ('COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX'):
             monkeypatch.setattr(listing, constant, getattr(defaults, constant))
         assert all(way == gathered for way in ways), name
         assert set(gathered) == set(expected), name
