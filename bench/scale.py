@@ -63,6 +63,7 @@ def actions(visible: int) -> dict[str, dict]:
         'filter last use': {'filters': ApiSecretFilter(last_use_from='2026-01-01', last_use_until='2026-01-31')},
         'last numbered page (by name)': {'page': last_page},
         'home search': {'search': 'service 4242', 'only_enabled': True, 'per_page': 60},
+        'home search, common text': {'search': 'api', 'only_enabled': True, 'per_page': 60},
         'home, no search': {'only_enabled': True, 'per_page': 60},
     })
     return cases

@@ -26,7 +26,8 @@ def visible_to(user: User, owners: bool = True, many: bool | None = None):
         # and keep the rows this user may see, one indexed probe each; a page stops after its 30 rows.
         shared = Access.select(Access.id).where((Access.secret == ApiSecret.id) & (Access.user == user.id) &
                                                 _SHARE_SHOWS)
-        condition = (ApiSecret.owner == user.id) | fn.EXISTS(shared)
+        # Others' secrets that nobody was given (api_secret.shared, kept by triggers: share_flag) need no probe.
+        condition = (ApiSecret.owner == user.id) | (ApiSecret.shared & fn.EXISTS(shared))
         query = ApiSecret.select(ApiSecret).where(condition)
         return with_owner(query) if owners else query
     # A few: a union of two indexed look-ups, gathered first (MATERIALIZED: the planner then sorts these few
