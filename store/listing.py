@@ -26,7 +26,9 @@ WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 3200  # WINDOW > 1: each window grows
 WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
 # A text's share of matches is read from the first SAMPLE rows; when common, a count reads up to SCAN_MAX rows.
 SAMPLE, SCAN_MAX = 1000, 50_000
-OWNERS_MAX = 20  # an Owner filter naming at most this many people reads each one's secrets in the sort's order
+# An Owner filter naming at most OWNERS_MAX people, who own at most OWNED_MAX secrets in all, reads each one's
+# secrets in the sort's order, up to the page's end, and sorts at most MERGED_MAX of them together.
+OWNERS_MAX, OWNED_MAX, MERGED_MAX = 20, 50_000, 2_000
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
 # The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
@@ -225,13 +227,16 @@ def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecret
                  offset: int, limit: int) -> list[ApiSecret] | None:
     """With an Owner filter that names at most OWNERS_MAX people: the first rows of each one's secrets in the sort's
     order, read from an index of (owner, sort terms) and stopping at the page's end, then sorted together. None
-    without an Owner filter, or when it names more people."""
+    without an Owner filter, or when it names more people, when they own more than OWNED_MAX secrets in all (each
+    one's rows are read until the page's end: all of them, when the person sees none), or when the page is so far
+    that more than MERGED_MAX rows would be sorted together."""
     if filters is None or not filters.owner.strip():
         return None
     owners = [row[0] for row in _owners_named(filters.owner).limit(OWNERS_MAX + 1).tuples()]
-    if len(owners) > OWNERS_MAX:
-        return None
     needed = offset + limit
+    if len(owners) > OWNERS_MAX or needed * len(owners) > MERGED_MAX or ApiSecret.select(ApiSecret.id).where(
+            ApiSecret.owner.in_(owners)).limit(OWNED_MAX + 1).count() > OWNED_MAX:
+        return None
     # The owner's name and id are the same on all of one owner's rows: the rest of the sort orders them.
     within = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
     ids = [row[0] for owner in owners for row in

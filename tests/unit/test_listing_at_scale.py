@@ -4,12 +4,13 @@ exactly the rows and the order the plain way gives. Small numbers stand in for t
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import types
 
 import pytest
 
 from store import api_secrets, listing, permissions, sharing
-from store.models import ApiSecret, User
+from store.models import ApiSecret, User, db
 from store.records import ApiSecretFilter, ApiSecretInput
 
 SORTS = list(listing.SORTS)
@@ -165,7 +166,7 @@ def _reference(actor, sort: str, descending: bool, **kwargs) -> list[int]:
 
 _owner_ids: dict[str, int] = {}
 defaults = types.SimpleNamespace(**{name: getattr(listing, name) for name in (
-    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX')})
+    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX', 'OWNED_MAX', 'MERGED_MAX')})
 
 
 @pytest.mark.parametrize('many', [False, True])
@@ -194,6 +195,11 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
                 monkeypatch.setattr(listing, constant, value)
             ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
         # A text counted row by row from the first rows in id order, when a sample of them says it is common.
+        # An Owner filter read another way: its people own too many, or the page is too far to merge theirs.
+        for constant, value in (('OWNED_MAX', 0), ('MERGED_MAX', 0)):
+            monkeypatch.setattr(listing, constant, value)
+            ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
+            monkeypatch.setattr(listing, constant, getattr(defaults, constant))
         for sample, scan_max in ((2, 8), (1, 4)):  # with 'url app0', the second scan ends short: not a count
             for constant, value in (('SAMPLE', sample), ('SCAN_MAX', scan_max)):
                 monkeypatch.setattr(listing, constant, value)
@@ -217,3 +223,21 @@ def test_the_owner_sort_follows_a_new_secret_and_a_renamed_owner(world, make_act
     assert [item.owner for item in items] == ['Aaron'] * 3 + ['Alice'] * 10
     assert items[-1].name == 'Newest'  # the highest id of alice's, last among hers
     assert ApiSecret.select().where(ApiSecret.owner_key.is_null()).count() == 0
+
+
+def test_a_far_page_of_an_owner_filter_binds_no_more_ids_than_a_page_of_the_few(started_store, make_actor, add_secret,
+                                                                               monkeypatch):
+    """Regression: the Owner filter's pages merged every id up to the page's end, each bound as a parameter on
+    SQLite, whose builds allow 32,766 (SQLITE_LIMIT_VARIABLE_NUMBER): page 501 of 500 rows failed with 'too many
+    SQL variables'. Beyond MERGED_MAX ids the list reads the page another way. Small numbers stand in."""
+    if started_store.name != 'sqlite':
+        pytest.skip('a limit of SQLite')
+    alice = make_actor('alice', display_name='Alice')
+    for n in range(40):
+        add_secret(alice, name=f'n{n:02d}')
+    for constant, value in (('COUNT_CAP', 5), ('WINDOW_MIN', 4), ('WINDOW_MAX', 16), ('MERGED_MAX', 20)):
+        monkeypatch.setattr(listing, constant, value)
+    monkeypatch.setattr(permissions, 'MANY', 1)
+    db.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 30)  # stands in for 32,766
+    page = api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(owner='alice'), per_page=5, page=7)
+    assert [item.name for item in page.items] == [f'n{n}' for n in range(30, 35)]
