@@ -54,6 +54,7 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     user = acting_user(actor)
     page, per_page = paging(page, per_page, MAX_PER_PAGE)
     order = _order(sort, descending)
+    search = _search_term(search)
     many = sees_many(user)
     found = _found(user, many, search, only_enabled, filters)
     total, more = min(len(found), COUNT_CAP), len(found) > COUNT_CAP
@@ -269,19 +270,28 @@ def _selective(search: str, filters: ApiSecretFilter | None) -> bool:
 def _query(user: User, many: bool | None, search: str, only_enabled: bool, filters: ApiSecretFilter | None,
            owners: bool = True, row_by_row: bool = False):
     """The visible secrets that match; `row_by_row`: text conditions checked on each row (text_search)."""
+    many = sees_many(user) if many is None else many
+    # Among the few secrets of whoever sees few (gathered first), a text is checked on each: cheaper than looking up
+    # every match of a common text in the whole table.
+    row_by_row = row_by_row or not many
     query = visible_to(user, owners, many)
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
-    term = run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']
+    term = _search_term(search)
     if term.strip():
-        query = query.where(text_search.any_contains(term, row_by_row))
+        query = query.where(text_search.any_contains(term, row_by_row, among_few=not many))
     if filters is not None:
-        for condition in _conditions(filters, row_by_row):
+        for condition in _conditions(filters, row_by_row, among_few=not many):
             query = query.where(condition)
     return query
 
 
-def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
+def _search_term(search: object) -> str:
+    """The search as typed, checked (one line, within the limit); ValidationError at 'search' otherwise."""
+    return run_checks({'search': (lambda value: validate_filter_text(value, 'Search'), search)})['search']
+
+
+def _conditions(filters: ApiSecretFilter, row_by_row: bool = False, among_few: bool = False) -> list:
     """The filters as SQL conditions; every unreadable field is reported at once."""
     if not isinstance(filters, ApiSecretFilter):
         raise ValidationError({'filters': 'The filters could not be read'})
@@ -294,7 +304,7 @@ def _conditions(filters: ApiSecretFilter, row_by_row: bool = False) -> list:
             errors['id'] = 'Enter the ID as a number'
     for text, column in ((filters.name, ApiSecret.name), (filters.url, ApiSecret.url), (filters.tags, ApiSecret.tags)):
         if text.strip():
-            conditions.append(text_search.contains(column, text, row_by_row))
+            conditions.append(text_search.contains(column, text, row_by_row, among_few))
     if filters.owner.strip():  # the owners first (a few users), then their secrets through the owner index
         conditions.append(ApiSecret.owner.in_(_owners_named(filters.owner)))
     for field, value in (('shared', filters.shared), ('enabled', filters.enabled)):
