@@ -26,32 +26,26 @@ ADDED_COLUMNS = (
 
 # Indexes for the list at scale (README, "What each index is for"): each sortable column of the list with the
 # id that breaks ties, in the order listing._order asks for, so that a page of a large visible set is read
-# from an index in order; the same SQL on SQLite (3.9 and later) and PostgreSQL.
+# from an index in order; the same SQL on SQLite (3.9 and later) and PostgreSQL. SORT_TERMS are those orders;
+# each also serves one owner's secrets (the Owner filter, listing._owners_page) and the shared ones (Shared = Yes).
+SORT_TERMS = {
+    'name': 'lower(name), id',
+    'url': 'lower(url), id',
+    'last_use': '(last_used_at IS NULL), last_used_at, id',
+    'last_use_desc': '(last_used_at IS NULL), last_used_at DESC, id DESC',
+    'status': 'enabled, id',
+}
+OWNER_SORT_TERMS = 'owner_key, owner_id, id'
 INDEXES = {
-    'api_secret_name_order': 'api_secret (lower(name), id)',
-    'api_secret_url_order': 'api_secret (lower(url), id)',
-    'api_secret_last_use_order': 'api_secret ((last_used_at IS NULL), last_used_at, id)',
-    'api_secret_last_use_desc_order': 'api_secret ((last_used_at IS NULL), last_used_at DESC, id DESC)',
-    'api_secret_status_order': 'api_secret (enabled, id)',
+    **{f'api_secret_{sort}_order': f'api_secret ({terms})' for sort, terms in SORT_TERMS.items()},
     'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
-    'api_secret_owner_order': 'api_secret (owner_id, id)',
-    'api_secret_owner_name_order': 'api_secret (owner_key, owner_id, id)',
-    # One owner's secrets in the order of each sort (the Owner filter, listing._owners_page); by ID: owner_order.
-    'api_secret_of_owner_name_order': 'api_secret (owner_id, lower(name), id)',
-    'api_secret_of_owner_url_order': 'api_secret (owner_id, lower(url), id)',
-    'api_secret_of_owner_last_use_order': 'api_secret (owner_id, (last_used_at IS NULL), last_used_at, id)',
-    'api_secret_of_owner_last_use_desc_order': ('api_secret (owner_id, (last_used_at IS NULL), last_used_at DESC, '
-                                                'id DESC)'),
-    'api_secret_of_owner_status_order': 'api_secret (owner_id, enabled, id)',
-    # The shared secrets (the Shared = Yes filter) in the order of each sort: partial indexes, of the shared rows only.
+    'api_secret_owner_order': 'api_secret (owner_id, id)',  # a person's own secrets, by ID too
+    'api_secret_owner_name_order': f'api_secret ({OWNER_SORT_TERMS})',
+    **{f'api_secret_of_owner_{sort}_order': f'api_secret (owner_id, {terms})' for sort, terms in SORT_TERMS.items()},
+    # Partial indexes: of the shared rows only.
     'api_secret_shared_id_order': 'api_secret (id) WHERE shared',
-    'api_secret_shared_name_order': 'api_secret (lower(name), id) WHERE shared',
-    'api_secret_shared_url_order': 'api_secret (lower(url), id) WHERE shared',
-    'api_secret_shared_last_use_order': 'api_secret ((last_used_at IS NULL), last_used_at, id) WHERE shared',
-    'api_secret_shared_last_use_desc_order': ('api_secret ((last_used_at IS NULL), last_used_at DESC, id DESC) '
-                                              'WHERE shared'),
-    'api_secret_shared_status_order': 'api_secret (enabled, id) WHERE shared',
-    'api_secret_shared_owner_order': 'api_secret (owner_key, owner_id, id) WHERE shared',
+    **{f'api_secret_shared_{sort}_order': f'api_secret ({terms}) WHERE shared' for sort, terms in SORT_TERMS.items()},
+    'api_secret_shared_owner_order': f'api_secret ({OWNER_SORT_TERMS}) WHERE shared',
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
