@@ -214,7 +214,7 @@ def _check_identifier_free(owner_id: int, identifier: str | None, exclude_id: in
 
 
 def _details(secret: ApiSecret, permission: str) -> ApiSecretDetails:
-    shared = Access.select().where(Access.secret == secret.id).exists()
+    shared = bool(secret.shared)  # kept by the access triggers (share_flag), as the list reads it
     return ApiSecretDetails(
         id=secret.id, name=secret.name, owner=secret.owner.display_name, last_used_at=secret.last_used_at,
         url=secret.url, identifier=secret.identifier or '', client_id=secret.client_id, method=secret.method,
