@@ -19,7 +19,7 @@ def root() -> None:
     ui.add_css('a.nicegui-link, a.nicegui-link:visited { color: #1d4ed8; } .q-tooltip { background: #374151; }'
                '.skip-link { position: absolute; left: -10000px; top: 0; z-index: 9999; background: #fff; '
                'padding: 8px; }'
-               '.skip-link:focus { left: 8px; }')
+               '.skip-link:focus { left: 8px; }' + api_secrets_list.ROW_CSS)
     ui.on_exception(_unexpected)
     shell = Shell()
     Router({

@@ -175,6 +175,36 @@ def test_batch_disable_and_share_act_on_the_selected_rows(logged_in: Callable[..
         expect(list_cell(page, name, 'Status'), name).to_have_text('Enabled')
 
 
+def test_the_select_all_checkbox_ticks_every_row_of_the_page_and_shows_a_partial_selection(
+        logged_in: Callable[..., Page], data: Seeded) -> None:
+    """The rows' checkboxes are the browser's own (the list draws faster): the header's is mixed while some rows are
+    ticked, and a click on it then clears them; a click with none ticked ticks every row of the page."""
+    page = logged_in(data.owner, '/mysafe/api-secrets')
+    every = page.get_by_role('checkbox', name='Select all rows on this page')
+    rows = page.get_by_role('main').get_by_role('checkbox', name=re.compile('^Select (?!all rows)'))
+    expect(rows.first).to_be_visible()
+    disable = page.get_by_role('main').get_by_role('button', name='Disable', exact=True)
+    expect(every).not_to_be_checked()
+
+    _select(page, [data.stripe.name])
+    expect(every).to_have_js_property('indeterminate', True)
+    expect(disable).to_be_enabled()
+    every.click()
+    expect(every).to_have_js_property('indeterminate', False)
+    for index in range(rows.count()):
+        expect(rows.nth(index)).not_to_be_checked()
+    expect(disable).to_be_disabled()
+
+    every.press('Space')  # the keyboard ticks it as a click does
+    expect(every).to_be_checked()
+    for index in range(rows.count()):
+        expect(rows.nth(index)).to_be_checked()
+    expect(disable).to_be_enabled()
+    every.click()
+    expect(every).not_to_be_checked()
+    expect(rows.first).not_to_be_checked()
+
+
 def test_users_with_access_is_live_on_an_open_details_page(
         page: Page, new_page: Callable[[], Page], log_in_as: Callable[..., Page], data: Seeded) -> None:
     """A change of access made elsewhere shows up on a details page already open, without a reload."""
