@@ -15,6 +15,8 @@ Each action is timed two ways, printed as two tables:
 - in the page (IN_PAGE): from the click, or last keystroke, to the paint of the first update from the server that
   holds the table's pagination (or the home's cards), both read by the page's own clock: the latency a person sees.
 The home's search includes its 200 ms debounce either way; opening the list ends at the first frame with its rows.
+All the sets' servers run at once, each with its own page, and the sets take turns within each repetition of an
+action (in an order that rotates): a machine that gets busier or quieter during the run moves all sets alike.
 """
 from __future__ import annotations
 
@@ -83,60 +85,91 @@ def main() -> None:
     parser.add_argument('--keep', default='/tmp/scale-data')
     parser.add_argument('--sets', default='sqlite:100,sqlite:100000')
     parser.add_argument('--who', default='all')
-    parser.add_argument('--runs', type=int, default=5)
+    parser.add_argument('--runs', type=int, default=7)
     parser.add_argument('--only-open', action='store_true', help='time opening the list only')
     args = parser.parse_args()
-    results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for data_set in args.sets.split(','):
-            backend, size = data_set.split(':')
-            results[data_set] = _measure(browser, backend, int(size), args.keep, args.who, args.runs,
-                                         args.only_open)
-            print(f'{data_set}: ' + ', '.join(f'{name} {ms[0]:.0f}/{ms[1]:.0f}'
-                                              for name, ms in results[data_set].items()), flush=True)
+        sessions = [Session(browser, data_set, args.keep, args.who) for data_set in args.sets.split(',')]
+        try:
+            results = _measure(sessions, args.runs, args.only_open)
+        finally:
+            for session in sessions:
+                session.close()
         browser.close()
     _print(results, args.who)
 
 
-def _measure(browser, backend: str, size: int, keep: str, who: str, runs: int, only_open: bool = False
-             ) -> dict[str, tuple[float, float]]:
-    store = kept_store(backend, f'scale_{_label(size)}', keep)
-    if not store.marker.exists():
-        raise SystemExit(f'{store.data_dir} is not built: run bench/scale.py --keep {keep} first')
-    env = {'MYSAFE_DATABASE_URL': store.url} if backend == 'postgresql' else {}
-    server = AppServer(store.data_dir, **env).start()
-    try:
-        context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
-        context.add_init_script(IN_PAGE)
-        page = context.new_page()
-        frames: list[str] = []
-        page.on('websocket', lambda socket: socket.on('framereceived', lambda payload: frames.append(str(payload))))
-        _log_in(page, who)
-        figures = {'open the list': _open_list(page, frames, runs)}
-        if only_open:
-            page.context.close()
-            return figures
-        for column in SORTS:
-            header = page.get_by_role('columnheader', name=column, exact=True)
-            first, second = ([], [])
-            for _ in range(runs + 1):
-                first.append(_timed_update(page, frames, header.click, TABLE_UPDATE))
-                second.append(_timed_update(page, frames, header.click, TABLE_UPDATE))
-            # A new column sorts ascending first; Name, the list's sort, flips to descending first.
-            up, down = (second, first) if column == 'Name' else (first, second)
-            figures[f'sort {column} asc'] = _medians(up[1:])
-            figures[f'sort {column} desc'] = _medians(down[1:])
-        _reset_sort(page, frames)
-        figures['last page (by name)'] = _last_page(page, frames, runs)
-        page.get_by_role('button', name='Show filters').click()
-        for label, field, value in FILTERS:
-            figures[label] = _filter(page, frames, field, value, runs)
-        figures['home search'] = _home_search(page, frames, runs)
-        page.context.close()
-        return figures
-    finally:
-        server.stop()
+class Session:
+    """One data set's server, and a page logged in to it as `who`."""
+
+    def __init__(self, browser, data_set: str, keep: str, who: str) -> None:
+        backend, size = data_set.split(':')
+        self.name = data_set
+        store = kept_store(backend, f'scale_{_label(int(size))}', keep)
+        if not store.marker.exists():
+            raise SystemExit(f'{store.data_dir} is not built: run bench/scale.py --keep {keep} first')
+        env = {'MYSAFE_DATABASE_URL': store.url} if backend == 'postgresql' else {}
+        self.server = AppServer(store.data_dir, **env).start()
+        self.context = browser.new_context(base_url=self.server.url, viewport=VIEWPORT)
+        self.context.add_init_script(IN_PAGE)
+        self.page = self.context.new_page()
+        self.frames: list[str] = []
+        self.page.on('websocket', lambda socket: socket.on('framereceived',
+                                                            lambda payload: self.frames.append(str(payload))))
+        _log_in(self.page, who)
+
+    def close(self) -> None:
+        self.context.close()
+        self.server.stop()
+
+
+def _measure(sessions: list[Session], runs: int, only_open: bool = False) -> dict[str, dict[str, tuple]]:
+    """Each action `runs` times (after a warm-up) on every data set, the sets taking turns within each repetition
+    (in an order that rotates): a machine that gets busier or quieter during the run moves every set's figures alike,
+    not one set's."""
+    actions = ['open the list', *(f'sort {column} {direction}' for column in SORTS for direction in ('asc', 'desc')),
+               'last page (by name)', *(label for label, _, _ in FILTERS), 'home search']
+    results: dict[str, dict[str, tuple]] = {session.name: dict.fromkeys(actions) for session in sessions}
+
+    def measure(names: list[str], once, setup=None) -> None:
+        """`once(session)` times one repetition of the actions `names` (a tuple of timings each)."""
+        for session in sessions:
+            if setup:
+                setup(session)
+        times = _taking_turns(sessions, runs, once)
+        for index, name in enumerate(names):
+            for session in sessions:  # the first repetition warms up
+                results[session.name][name] = _medians([timings[index] for timings in times[session.name][1:]])
+            print(f'{name}: ' + ', '.join(f'{session.name} {results[session.name][name][0]:.0f}/'
+                                          f'{results[session.name][name][1]:.0f}' for session in sessions), flush=True)
+
+    measure(['open the list'], lambda session: (_open_list(session),))
+    if only_open:
+        return {name: {'open the list': figures['open the list']} for name, figures in results.items()}
+    for column in SORTS:
+        def twice(session: Session, column=column) -> tuple:
+            header = session.page.get_by_role('columnheader', name=column, exact=True)
+            return _timed_update(session, header.click, TABLE_UPDATE), _timed_update(session, header.click,
+                                                                                     TABLE_UPDATE)
+        # A new column sorts ascending first; Name, the list's sort, flips to descending first.
+        directions = ['desc', 'asc'] if column == 'Name' else ['asc', 'desc']
+        measure([f'sort {column} {direction}' for direction in directions], twice)
+    measure(['last page (by name)'], lambda session: (_last_page(session),), setup=_reset_sort)
+    for label, field, value in FILTERS:
+        measure([label], lambda session, field=field, value=value: (_filter(session, field, value),),
+                setup=_show_filters)
+    measure(['home search'], lambda session: (_home_search(session),), setup=_home)
+    return results
+
+
+def _taking_turns(sessions: list[Session], runs: int, once) -> dict[str, list]:
+    times: dict[str, list] = {session.name: [] for session in sessions}
+    for run in range(runs + 1):
+        turn = run % len(sessions)
+        for session in sessions[turn:] + sessions[:turn]:
+            times[session.name].append(once(session))
+    return times
 
 
 def _log_in(page: Page, who: str) -> None:
@@ -147,31 +180,30 @@ def _log_in(page: Page, who: str) -> None:
     expect(page).to_have_url('/mysafe', timeout=60_000)
 
 
-def _open_list(page: Page, frames: list[str], runs: int) -> tuple[float, float]:
+def _open_list(session: Session) -> tuple[float, float]:
     """From the API secrets link, clicked on the home once the home has its cards (its updates over), to the first
     frame with the list's rows."""
+    page = session.page
     menu = page.get_by_role('navigation', name='MySafe menu')
-    times = []
-    for _ in range(runs + 1):
-        menu.get_by_role('link').filter(has_text='Home').click()
-        expect(page.get_by_role('heading', name='MySafe', exact=True)).to_be_visible(timeout=60_000)
-        _settle(page, frames)  # the home's cards arrived: opening the list is timed alone
-        started = time.perf_counter()
-        menu.get_by_role('link').filter(has_text='API secrets').click()
-        page.locator('main tbody tr').first.wait_for(timeout=60_000)
-        inside = page.evaluate('() => new Promise(resolve => requestAnimationFrame(() => '
-                               'resolve(performance.now() - window.__acted)))')
-        times.append(((time.perf_counter() - started) * 1000, inside))
-    return _medians(times[1:])  # the first one warms up
+    menu.get_by_role('link').filter(has_text='Home').click()
+    expect(page.get_by_role('heading', name='MySafe', exact=True)).to_be_visible(timeout=60_000)
+    _settle(session)  # the home's cards arrived: opening the list is timed alone
+    started = time.perf_counter()
+    menu.get_by_role('link').filter(has_text='API secrets').click()
+    page.locator('main tbody tr').first.wait_for(timeout=60_000)
+    inside = page.evaluate('() => new Promise(resolve => requestAnimationFrame(() => '
+                           'resolve(performance.now() - window.__acted)))')
+    return (time.perf_counter() - started) * 1000, inside
 
 
 def _medians(times: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
-def _timed_update(page: Page, frames: list[str], act, marker: str, after_act: bool = False) -> tuple[float, float]:
+def _timed_update(session: Session, act, marker: str, after_act: bool = False) -> tuple[float, float]:
     """From `act()` (or, `after_act`, from its end: the last keystroke) to the first frame after the page received
     an update holding `marker`; and the same in the page (IN_PAGE)."""
+    page, frames = session.page, session.frames
     page.evaluate('() => { window.__drawn = []; }')
     seen = len(frames)
     started = time.perf_counter()
@@ -187,16 +219,16 @@ def _timed_update(page: Page, frames: list[str], act, marker: str, after_act: bo
     elapsed = (time.perf_counter() - started) * 1000
     while (inside := page.evaluate(DRAWN_AFTER_ACTING, marker)) is None:  # the paint's task may run a moment later
         page.wait_for_timeout(2)
-    _settle(page, frames)
+    _settle(session)
     return elapsed, inside
 
 
-def _settle(page: Page, frames: list[str], quiet_ms: int = 150) -> None:
+def _settle(session: Session, quiet_ms: int = 150) -> None:
     """Wait until the server has sent nothing for `quiet_ms`: no late update is taken for the next action's."""
     while True:
-        seen = len(frames)
-        page.wait_for_timeout(quiet_ms)
-        if len(frames) == seen:
+        seen = len(session.frames)
+        session.page.wait_for_timeout(quiet_ms)
+        if len(session.frames) == seen:
             return
 
 
@@ -204,31 +236,33 @@ def _next_frame(page: Page) -> None:
     page.evaluate('() => new Promise(resolve => requestAnimationFrame(() => resolve()))')
 
 
-def _reset_sort(page: Page, frames: list[str]) -> None:
+def _reset_sort(session: Session) -> None:
     """Back to the list's sort, by Name ascending (after the sorts above: by Status descending)."""
-    header = page.get_by_role('columnheader', name='Name', exact=True)
-    _timed_update(page, frames, header.click, TABLE_UPDATE)
+    header = session.page.get_by_role('columnheader', name='Name', exact=True)
+    _timed_update(session, header.click, TABLE_UPDATE)
 
 
-def _last_page(page: Page, frames: list[str], runs: int) -> float:
+def _last_page(session: Session) -> tuple[float, float]:
     """The pagination's Last page button (at most the counted rows' last page), then First page, untimed."""
-    last, first = (page.get_by_role('button', name=name, exact=True) for name in ('Last page', 'First page'))
-    times = []
-    for _ in range(runs + 1):
-        times.append(_timed_update(page, frames, last.click, TABLE_UPDATE))
-        _timed_update(page, frames, first.click, TABLE_UPDATE)
-    return _medians(times[1:])
+    last, first = (session.page.get_by_role('button', name=name, exact=True) for name in ('Last page', 'First page'))
+    timed = _timed_update(session, last.click, TABLE_UPDATE)
+    _timed_update(session, first.click, TABLE_UPDATE)
+    return timed
 
 
-def _filter(page: Page, frames: list[str], field: str, value: str, runs: int) -> float:
-    apply = page.get_by_role('button', name='Filter', exact=True)
-    times = []
-    for _ in range(runs + 1):
-        _set(page, field, value)
-        times.append(_timed_update(page, frames, apply.click, TABLE_UPDATE))
-        _set(page, field, 'All' if field in ('Shared', 'Enabled') else '')
-        _timed_update(page, frames, apply.click, TABLE_UPDATE)
-    return _medians(times[1:])
+def _show_filters(session: Session) -> None:
+    button = session.page.get_by_role('button', name='Show filters')
+    if button.get_attribute('aria-expanded') != 'true':
+        button.click()
+
+
+def _filter(session: Session, field: str, value: str) -> tuple[float, float]:
+    apply = session.page.get_by_role('button', name='Filter', exact=True)
+    _set(session.page, field, value)
+    timed = _timed_update(session, apply.click, TABLE_UPDATE)
+    _set(session.page, field, 'All' if field in ('Shared', 'Enabled') else '')
+    _timed_update(session, apply.click, TABLE_UPDATE)
+    return timed
 
 
 def _set(page: Page, field: str, value: str) -> None:
@@ -239,17 +273,18 @@ def _set(page: Page, field: str, value: str) -> None:
         page.get_by_role('textbox', name=field).fill(value)
 
 
-def _home_search(page: Page, frames: list[str], runs: int) -> float:
-    page.get_by_role('navigation', name='MySafe menu').get_by_role('link').filter(has_text='Home').click()
-    search = page.get_by_role('searchbox', name='Search')
+def _home(session: Session) -> None:
+    """The home, its search showing one secret (the timed search starts from the cleared search's cards)."""
+    session.page.get_by_role('navigation', name='MySafe menu').get_by_role('link').filter(has_text='Home').click()
+    search = session.page.get_by_role('searchbox', name='Search')
     search.wait_for()
-    times = []
-    _timed_update(page, frames, lambda: search.fill('api4.example'), CARDS_UPDATE)
-    for _ in range(runs + 1):
-        _timed_update(page, frames, lambda: search.fill(''), CARDS_UPDATE)  # untimed: the cleared search's cards
-        times.append(_timed_update(page, frames, lambda: search.press_sequentially(HOME_SEARCH), CARDS_UPDATE,
-                                   after_act=True))
-    return _medians(times[1:])
+    _timed_update(session, lambda: search.fill('api4.example'), CARDS_UPDATE)
+
+
+def _home_search(session: Session) -> tuple[float, float]:
+    search = session.page.get_by_role('searchbox', name='Search')
+    _timed_update(session, lambda: search.fill(''), CARDS_UPDATE)  # untimed: the cleared search's cards
+    return _timed_update(session, lambda: search.press_sequentially(HOME_SEARCH), CARDS_UPDATE, after_act=True)
 
 
 def _print(results: dict, who: str) -> None:
