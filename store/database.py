@@ -52,9 +52,10 @@ def open_database(url: str, prepared_statements: bool = True) -> Database:
             raise ConfigError('MYSAFE_DATABASE_URL must start with sqlite:/// or postgresql://')
         # The ext flavour adds server-side cursors (store.tabular.stream).
         # random_page_cost 1.1 (the planner's default, 4, is for spinning disks): with it PostgreSQL probes the
-        # indexes for a few thousand visible secrets instead of hashing the whole table.
-        database = connect_url(f'postgresqlext+pool://{rest}', connect_timeout=5, options='-c random_page_cost=1.1',
-                               **pool)
+        # indexes for a few thousand visible secrets instead of hashing the whole table. No JIT: it compiled each
+        # query the planner thought costly (a text look-up at a million), 10 ms of every 5 ms statement.
+        database = connect_url(f'postgresqlext+pool://{rest}', connect_timeout=5,
+                               options='-c random_page_cost=1.1 -c jit=off', **pool)
         if prepared_statements:
             prepared.enable(database)
     try:

@@ -8,12 +8,13 @@ import io
 from dataclasses import replace
 from typing import TextIO
 
-from peewee import Ordering, PostgresqlDatabase, Select, Value, ValuesList, fn
+from peewee import Ordering, fn
 
 from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
-from .models import ApiSecret, User, db
+from .id_lists import as_rows, selected_ids
+from .models import ApiSecret, User
 from .permissions import first_visible_ids, permissions_for_page, sees_many, visible_to, with_owner
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
@@ -107,7 +108,7 @@ def _found(user: User, many: bool, search: str, only_enabled: bool, filters: Api
         common = _common_matches(user, search, only_enabled, filters)
         if common is not None:
             return common
-    return [row[0] for row in matching.select(ApiSecret.id).limit(COUNT_CAP + 1).tuples()]
+    return selected_ids(matching.select(ApiSecret.id).limit(COUNT_CAP + 1))
 
 
 def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None
@@ -127,7 +128,7 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
         return None
     last = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SCAN_MAX - 1).limit(1).scalar()
     scan = row_by_row().select(ApiSecret.id).order_by(ApiSecret.id).limit(COUNT_CAP + 1)
-    found = [row[0] for row in (scan.where(ApiSecret.id <= last) if last is not None else scan).tuples()]
+    found = selected_ids(scan.where(ApiSecret.id <= last) if last is not None else scan)
     return found if len(found) > COUNT_CAP or last is None else None
 
 
@@ -179,10 +180,7 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
     through the whole table to meet them."""
     if not ids:
         return []
-    if isinstance(db.obj, PostgresqlDatabase):  # one array parameter, not a value each
-        found = Select(columns=[fn.UNNEST(Value(ids, unpack=False))]).cte('found', columns=('id',), materialized=True)
-    else:
-        found = ValuesList([(secret_id,) for secret_id in ids]).cte('found', columns=('id',), materialized=True)
+    found = as_rows(ids).cte('found', columns=('id',), materialized=True)
     return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
                 .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
                 .offset(offset).limit(limit))
@@ -195,7 +193,7 @@ def _gathered(matching, order: list, offset: int, limit: int) -> list[int]:
         .cte('gathered', columns=('id', *names), materialized=True)
     page = gathered.select_from(gathered.c.id).order_by(
         *(Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)))
-    return [row[0] for row in page.offset(offset).limit(limit).tuples()]
+    return selected_ids(page.offset(offset).limit(limit))
 
 
 def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
@@ -206,9 +204,8 @@ def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiS
     needed = offset + limit
     size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
     while size <= WINDOW_MAX:
-        window = [row[0] for row in ApiSecret.select(ApiSecret.id).order_by(*order).offset(read)
-                  .limit(size - read).tuples()]
-        found = {row[0] for row in matching.select(ApiSecret.id).where(ApiSecret.id.in_(window)).tuples()} \
+        window = selected_ids(ApiSecret.select(ApiSecret.id).order_by(*order).offset(read).limit(size - read))
+        found = set(selected_ids(matching.select(ApiSecret.id).where(ApiSecret.id.in_(as_rows(window))))) \
             if window else set()
         in_order += [secret_id for secret_id in window if secret_id in found]
         read += len(window)
@@ -233,16 +230,16 @@ def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecret
     that more than MERGED_MAX rows would be sorted together."""
     if filters is None or not filters.owner.strip():
         return None
-    owners = [row[0] for row in _owners_named(filters.owner).limit(OWNERS_MAX + 1).tuples()]
+    owners = selected_ids(_owners_named(filters.owner).limit(OWNERS_MAX + 1))
     needed = offset + limit
     if len(owners) > OWNERS_MAX or needed * len(owners) > MERGED_MAX or ApiSecret.select(ApiSecret.id).where(
             ApiSecret.owner.in_(owners)).limit(OWNED_MAX + 1).count() > OWNED_MAX:
         return None
     # The owner's name and id are the same on all of one owner's rows: the rest of the sort orders them.
     within = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
-    ids = [row[0] for owner in owners for row in
-           _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
-           .where(ApiSecret.owner == owner).select(ApiSecret.id).order_by(*within).limit(needed).tuples()]
+    ids = [secret_id for owner in owners for secret_id in selected_ids(
+        _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
+        .where(ApiSecret.owner == owner).select(ApiSecret.id).order_by(*within).limit(needed))]
     return _rows_in_order(ids, order, offset, limit)
 
 
@@ -274,7 +271,7 @@ def _query(user: User, many: bool | None, search: str, only_enabled: bool, filte
     # Among the few secrets of whoever sees few (gathered first), a text is checked on each: cheaper than looking up
     # every match of a common text in the whole table.
     row_by_row = row_by_row or not many
-    query = visible_to(user, owners, many)
+    query = visible_to(user, owners, many, found_first=not row_by_row and _text_asked(search, filters))
     if only_enabled:
         query = query.where(ApiSecret.enabled == True)  # noqa: E712
     term = _search_term(search)

@@ -5,6 +5,7 @@ from peewee import JOIN, fn
 
 from .compiled import Compiled
 from .errors import Forbidden, NotFound, ValidationError
+from .id_lists import selected_ids
 from .models import Access, ApiSecret, User
 from .records import CAN_EDIT, CAN_VIEW, OWNER
 
@@ -17,17 +18,21 @@ MANY = 5000  # from this many visible secrets on, a list walks the table in orde
 _SHARE_SHOWS = Access.can_edit | (ApiSecret.enabled == True)  # noqa: E712
 
 
-def visible_to(user: User, owners: bool = True, many: bool | None = None):
+def visible_to(user: User, owners: bool = True, many: bool | None = None, found_first: bool = False):
     """The query of every API secret `user` may see: their own and those shared with them; with each secret's
     owner (`secret.owner`) unless `owners` is False (a count needs no user row). `many`: sees_many(user) when the
-    caller has asked already."""
+    caller has asked already. `found_first`: the caller's own condition finds the rows through an index (a text's
+    matches), and whoever sees many has each found row checked, never a look-up of all their rows."""
     if sees_many(user) if many is None else many:
         # Most of the table: walk it in the order asked for (an index per sortable column, see migrations)
         # and keep the rows this user may see, one indexed probe each; a page stops after its 30 rows.
         shared = Access.select(Access.id).where((Access.secret == ApiSecret.id) & (Access.user == user.id) &
                                                 _SHARE_SHOWS)
+        # `owner_id + 0` is the same test that no index answers: PostgreSQL otherwise intersected a text's 13,000
+        # matches with a bitmap of every visible secret's (600,000 own and 400,000 shared at a million: 25 ms).
+        own = ((ApiSecret.owner + 0) if found_first else ApiSecret.owner) == user.id
         # Others' secrets that nobody was given (api_secret.shared, kept by triggers: share_flag) need no probe.
-        condition = (ApiSecret.owner == user.id) | (ApiSecret.shared & fn.EXISTS(shared))
+        condition = own | (ApiSecret.shared & fn.EXISTS(shared))
         query = ApiSecret.select(ApiSecret).where(condition)
         return with_owner(query) if owners else query
     # A few: a union of two indexed look-ups, gathered first (MATERIALIZED: the planner then sorts these few
@@ -52,8 +57,8 @@ def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | 
     holds between theirs."""
     direction = (lambda field: field.desc()) if descending else (lambda field: field.asc())
     state = True if enabled is None else (ApiSecret.enabled == enabled)
-    own = [row[0] for row in ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
-           .order_by(direction(ApiSecret.id)).limit(count).tuples()]
+    own = selected_ids(ApiSecret.select(ApiSecret.id).where((ApiSecret.owner == user.id) & state)
+                       .order_by(direction(ApiSecret.id)).limit(count))
     # The shares in the order of the access index, each secret's state read by a subquery per share: a join would
     # let the planner walk api_secret in id order instead, through every row of others before the first share.
     state_of = ApiSecret.select(ApiSecret.enabled).where(ApiSecret.id == Access.secret)
@@ -64,7 +69,7 @@ def first_visible_ids(user: User, descending: bool, count: int, enabled: bool | 
     shared = Access.select(Access.secret).where((Access.user == user.id) & shows)
     if own and len(own) == count:  # only the shares before the last of their own can be among the first
         shared = shared.where(Access.secret > own[-1] if descending else Access.secret < own[-1])
-    ids = set(own) | {row[0] for row in shared.order_by(direction(Access.secret)).limit(count).tuples()}
+    ids = set(own) | set(selected_ids(shared.order_by(direction(Access.secret)).limit(count)))
     return sorted(ids, reverse=descending)[:count]
 
 
