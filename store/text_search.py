@@ -6,7 +6,8 @@ serves the same question for terms of three characters or more. Both ignore case
 """
 from __future__ import annotations
 
-from peewee import SQL, Database, DatabaseError, Field, NodeList, PostgresqlDatabase, SqliteDatabase, fn
+from peewee import (OP, SQL, Database, DatabaseError, Expression, Field, NodeList, PostgresqlDatabase, SqliteDatabase,
+                    Value, fn)
 
 from .models import ApiSecret, db
 
@@ -83,7 +84,12 @@ def _holds(column: Field, term: str, row_by_row: bool):
     """lower(column) holds the lower-cased term: LIKE (which a trigram index serves), or row by row the position of
     the term, which no index serves (so that PostgreSQL's planner does not look every match up first)."""
     if not row_by_row:
-        return fn.LOWER(column).contains(term)
+        # Both sides are lower-cased: PostgreSQL's LIKE, not the ILIKE of peewee's contains() (4 ms more in 13,000
+        # rows). Peewee writes SQLite's LIKE (which ignores ASCII case) for OP.ILIKE, and GLOB for OP.LIKE.
+        operator = OP.LIKE if isinstance(db.obj, PostgresqlDatabase) else OP.ILIKE
+        pattern = '%' + term.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+        return Expression(fn.LOWER(column), operator, NodeList((Value(pattern, converter=False), SQL('ESCAPE'),
+                                                                 Value('\\', converter=False))))
     position = fn.STRPOS(fn.LOWER(column), term) if isinstance(db.obj, PostgresqlDatabase) else \
         fn.INSTR(fn.LOWER(column), term)
     return position > 0
