@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-from peewee import Ordering, fn
+from peewee import SQL, Ordering, Select, fn
 
 from . import text_search
 from .accounts import acting_user
 from .errors import ValidationError
 from .id_lists import as_rows, selected_ids
-from .models import ApiSecret, User
+from .models import ApiSecret, User, db
 from .permissions import first_visible_ids, permissions_for_page, sees_many, visible_to, with_owner
 from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
@@ -57,11 +57,12 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     order = _order(sort, descending)
     search = _search_term(search)
     many = sees_many(user)
-    found = _found(user, many, search, only_enabled, filters)
-    total, more = min(len(found), COUNT_CAP), len(found) > COUNT_CAP
     offset = (page - 1) * per_page
+    found = _found(user, many, search, only_enabled, filters, order, offset, per_page)
+    total, more = min(found.count, COUNT_CAP), found.count > COUNT_CAP
     if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
-        rows = _rows_in_order(found, order, offset, per_page)
+        rows = _rows_in_order(found.page, order, 0, per_page) if found.page is not None else \
+            _rows_in_order(found.ids, order, offset, per_page)
     elif sort in ('id', 'status') and not (search.strip() or only_enabled or _filtered(filters)):
         # By ID (or Status: one state, then the other, each by ID), unfiltered: the first ids of the person's own
         # and of those shared with them, merged.
@@ -86,29 +87,46 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them (with the terms
             # of the sort, read from the same rows), sort those, then read the page's rows.
-            rows = _rows_in_order(_gathered(_query(user, many, search, only_enabled, filters, owners=False),
-                                            order, offset, per_page), order, 0, per_page)
+            ids, _ = _gathered(_query(user, many, search, only_enabled, filters, owners=False), order, offset, per_page)
+            rows = _rows_in_order(ids, order, 0, per_page)
     return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
 
 
-def _found(user: User, many: bool, search: str, only_enabled: bool, filters: ApiSecretFilter | None) -> list[int]:
-    """The ids of the secrets that match, up to COUNT_CAP + 1 of them (what the page counts).
+class Found(NamedTuple):
+    """What matches, read up to COUNT_CAP + 1 rows."""
+    count: int
+    ids: list[int]  # those rows' ids (empty when `page` holds what the list needs)
+    page: list[int] | None = None  # the page's ids in the sort's order, when they were sorted as they were read
+
+
+def _found(user: User, many: bool, search: str, only_enabled: bool, filters: ApiSecretFilter | None, order: list,
+           offset: int, limit: int) -> Found:
+    """The secrets that match, up to COUNT_CAP + 1 of them (what the page counts).
 
     Filtered by no more than a state (the home, Enabled, the list unfiltered), whoever sees many reads the first of
     their own and of those shared with them, each from its own index range: a scan of the table in whatever order
-    its rows lie would read every row of others it meets first. Otherwise, through whichever index finds them
-    soonest. ValidationError (per field) for filters that cannot be read, whichever way."""
+    its rows lie would read every row of others it meets first. Otherwise through whichever index finds them
+    soonest; for whoever sees many, with the terms of the sort: one statement counts them and sorts out the page
+    (reading the few found again to sort them cost as much as finding them). ValidationError (per field) for
+    filters that cannot be read, whichever way."""
     matching = _query(user, many, search, only_enabled, filters, owners=False)
     states = _states(search, only_enabled, filters)
     if many and states is not None:
         if len(states) == 2:
-            return first_visible_ids(user, False, COUNT_CAP + 1)
-        return first_visible_ids(user, False, COUNT_CAP + 1, enabled=states[0]) if states else []
+            return _ids(first_visible_ids(user, False, COUNT_CAP + 1))
+        return _ids(first_visible_ids(user, False, COUNT_CAP + 1, enabled=states[0]) if states else [])
     if many and _text_asked(search, filters):
         common = _common_matches(user, search, only_enabled, filters)
         if common is not None:
-            return common
-    return selected_ids(matching.select(ApiSecret.id).limit(COUNT_CAP + 1))
+            return _ids(common)
+    if not many:  # gathered first already (permissions.visible_to, a CTE of their own)
+        return _ids(selected_ids(matching.select(ApiSecret.id).limit(COUNT_CAP + 1)))
+    page, count = _gathered(matching, order, offset, limit, cap=COUNT_CAP + 1)
+    return Found(count, [], page)
+
+
+def _ids(ids: list[int]) -> Found:
+    return Found(len(ids), ids)
 
 
 def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None
@@ -186,14 +204,19 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
                 .offset(offset).limit(limit))
 
 
-def _gathered(matching, order: list, offset: int, limit: int) -> list[int]:
-    """The ids of one page of every match, sorted on the terms of `order` gathered with them."""
+def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = None) -> tuple[list[int], int]:
+    """The ids of one page of the matches (of the first `cap` read, when given), sorted on the terms of `order`
+    gathered with them, and how many were gathered."""
     names = [f'key{n}' for n in range(len(order))]
-    gathered = matching.select(ApiSecret.id, *(term.node for term in order)) \
-        .cte('gathered', columns=('id', *names), materialized=True)
-    page = gathered.select_from(gathered.c.id).order_by(
+    query = matching.select(ApiSecret.id, *(term.node for term in order))
+    gathered = (query.limit(cap) if cap else query).cte('gathered', columns=('id', *names), materialized=True)
+    count = Select([gathered], [fn.COUNT(SQL('*'))])
+    page = gathered.select_from(gathered.c.id, count).order_by(
         *(Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)))
-    return selected_ids(page.offset(offset).limit(limit))
+    rows = db.execute(page.offset(offset).limit(limit)).fetchall()
+    if rows:
+        return [row[0] for row in rows], rows[0][1]
+    return [], db.execute(gathered.select_from(fn.COUNT(SQL('*')))).fetchone()[0]  # a page past the last
 
 
 def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
