@@ -140,8 +140,9 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
     def row_by_row():
         return _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
 
-    sample = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).limit(SAMPLE)
-    hits = row_by_row().where(ApiSecret.id.in_(sample)).count()
+    # The first SAMPLE rows as a range of ids (`id IN (the first ids)` looked each row up again: 2.1 -> 1 ms).
+    sample_end = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SAMPLE - 1).limit(1)
+    hits = row_by_row().where(ApiSecret.id <= sample_end).count()
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
         return None
     last = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SCAN_MAX - 1).limit(1).scalar()
