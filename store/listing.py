@@ -30,6 +30,9 @@ SAMPLE, SCAN_MAX = 1000, 50_000
 # An Owner filter naming at most OWNERS_MAX people, who own at most OWNED_MAX secrets in all, reads each one's
 # secrets in the sort's order, up to the page's end, and sorts at most MERGED_MAX of them together.
 OWNERS_MAX, OWNED_MAX, MERGED_MAX = 20, 50_000, 2_000
+# A text whose share in that sample says it matches at most GATHER_MAX rows of the table has every match gathered and
+# sorted in the statement that counts them (the page then comes from that statement even beyond COUNT_CAP).
+GATHER_MAX = 20_000
 COUNT_CAP = 2_000  # rows counted at most (67 pages of 30): beyond, the page says "more" (Page.more), not a number
 CHOICES = ('All', 'Yes', 'No')
 # The terms of each sort before the id that breaks ties; each list matches an index (migrations.INDEXES), so
@@ -60,9 +63,10 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     offset = (page - 1) * per_page
     found = _found(user, many, search, only_enabled, filters, order, offset, per_page)
     total, more = min(found.count, COUNT_CAP), found.count > COUNT_CAP
-    if not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
-        rows = _rows_in_order(found.page, order, 0, per_page) if found.page is not None else \
-            _rows_in_order(found.ids, order, offset, per_page)
+    if found.page is not None:  # sorted out of every match as they were counted
+        rows = _rows_in_order(found.page, order, 0, per_page)
+    elif not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
+        rows = _rows_in_order(found.ids, order, offset, per_page)
     elif sort in ('id', 'status') and not (search.strip() or only_enabled or _filtered(filters)):
         # By ID (or Status: one state, then the other, each by ID), unfiltered: the first ids of the person's own
         # and of those shared with them, merged.
@@ -96,7 +100,7 @@ class Found(NamedTuple):
     """What matches, read up to COUNT_CAP + 1 rows."""
     count: int
     ids: list[int]  # those rows' ids (empty when `page` holds what the list needs)
-    page: list[int] | None = None  # the page's ids in the sort's order, when they were sorted as they were read
+    page: list[int] | None = None  # the page's ids in the sort's order, sorted out of every match as they were read
 
 
 def _found(user: User, many: bool, search: str, only_enabled: bool, filters: ApiSecretFilter | None, order: list,
@@ -115,14 +119,17 @@ def _found(user: User, many: bool, search: str, only_enabled: bool, filters: Api
         if len(states) == 2:
             return _ids(first_visible_ids(user, False, COUNT_CAP + 1))
         return _ids(first_visible_ids(user, False, COUNT_CAP + 1, enabled=states[0]) if states else [])
-    if many and _text_asked(search, filters):
-        common = _common_matches(user, search, only_enabled, filters)
-        if common is not None:
-            return _ids(common)
     if not many:  # gathered first already (permissions.visible_to, a CTE of their own)
         return _ids(selected_ids(matching.select(ApiSecret.id).limit(COUNT_CAP + 1)))
-    page, count = _gathered(matching, order, offset, limit, cap=COUNT_CAP + 1)
-    return Found(count, [], page)
+    cap = COUNT_CAP + 1
+    if _text_asked(search, filters):
+        common, share = _common_matches(user, search, only_enabled, filters)
+        if common is not None:
+            return _ids(common)
+        if share * (ApiSecret.select(fn.MAX(ApiSecret.id)).scalar() or 0) <= GATHER_MAX:
+            cap = max(cap, GATHER_MAX + 1)
+    page, count = _gathered(matching, order, offset, limit, cap=cap)
+    return Found(min(count, COUNT_CAP + 1), [], page if count < cap else None)
 
 
 def _ids(ids: list[int]) -> Found:
@@ -130,9 +137,10 @@ def _ids(ids: list[int]) -> Found:
 
 
 def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None
-                    ) -> list[int] | None:
+                    ) -> tuple[list[int] | None, float]:
     """COUNT_CAP + 1 matches of a common text, read row by row from the first SCAN_MAX rows in id order; None
-    when the first SAMPLE rows say the text is too rare for that, or the scan did not find that many.
+    when the first SAMPLE rows say the text is too rare for that, or the scan did not find that many. And the share
+    of matches in that sample.
 
     A text index answers a common text slowly: its trigrams (`api`, `ser`) are in most rows, so the database reads
     lists of a million entries (0.4 s for the home's Search 'api' at a million). A few thousand rows read in order
@@ -143,12 +151,13 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
     # The first SAMPLE rows as a range of ids (`id IN (the first ids)` looked each row up again: 2.1 -> 1 ms).
     sample_end = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SAMPLE - 1).limit(1)
     hits = row_by_row().where(ApiSecret.id <= sample_end).count()
+    share = hits / SAMPLE
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
-        return None
+        return None, share
     last = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SCAN_MAX - 1).limit(1).scalar()
     scan = row_by_row().select(ApiSecret.id).order_by(ApiSecret.id).limit(COUNT_CAP + 1)
     found = selected_ids(scan.where(ApiSecret.id <= last) if last is not None else scan)
-    return found if len(found) > COUNT_CAP or last is None else None
+    return (found if len(found) > COUNT_CAP or last is None else None), share
 
 
 def _text_asked(search: str, filters: ApiSecretFilter | None) -> bool:
