@@ -90,8 +90,10 @@ def main() -> None:
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        sessions = [Session(browser, data_set, args.keep, args.who) for data_set in args.sets.split(',')]
+        sessions: list[Session] = []
         try:
+            for data_set in args.sets.split(','):  # each started inside the try: all stopped whatever fails
+                sessions.append(Session(browser, data_set, args.keep, args.who))
             results = _measure(sessions, args.runs, args.only_open)
         finally:
             for session in sessions:

@@ -126,7 +126,8 @@ def _found(user: User, many: bool, search: str, only_enabled: bool, filters: Api
         common, share = _common_matches(user, search, only_enabled, filters)
         if common is not None:
             return _ids(common)
-        if share * (ApiSecret.select(fn.MAX(ApiSecret.id)).scalar() or 0) <= GATHER_MAX:
+        # Not when the sample saw none: a text absent from the oldest rows may be common in the newest.
+        if 0 < share and share * (ApiSecret.select(fn.MAX(ApiSecret.id)).scalar() or 0) <= GATHER_MAX:
             cap = max(cap, GATHER_MAX + 1)
     page, count = _gathered(matching, order, offset, limit, cap=cap)
     return Found(min(count, COUNT_CAP + 1), [], page if count < cap else None)
@@ -149,7 +150,8 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
         return _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
 
     # The first SAMPLE rows as a range of ids (`id IN (the first ids)` looked each row up again: 2.1 -> 1 ms).
-    sample_end = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SAMPLE - 1).limit(1)
+    sample_end = fn.COALESCE(ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SAMPLE - 1).limit(1),
+                             ApiSecret.select(fn.MAX(ApiSecret.id)))  # a table shorter than the sample: all of it
     hits = row_by_row().where(ApiSecret.id <= sample_end).count()
     share = hits / SAMPLE
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
@@ -216,7 +218,7 @@ def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list
 
 def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = None) -> tuple[list[int], int]:
     """The ids of one page of the matches (of the first `cap` read, when given), sorted on the terms of `order`
-    gathered with them, and how many were gathered."""
+    gathered with them, and how many were gathered (uncapped, and past the last page: 0, not counted)."""
     names = [f'key{n}' for n in range(len(order))]
     query = matching.select(ApiSecret.id, *(term.node for term in order))
     gathered = (query.limit(cap) if cap else query).cte('gathered', columns=('id', *names), materialized=True)
@@ -224,8 +226,8 @@ def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = 
     page = gathered.select_from(gathered.c.id, count).order_by(
         *(Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)))
     rows = db.execute(page.offset(offset).limit(limit)).fetchall()
-    if rows:
-        return [row[0] for row in rows], rows[0][1]
+    if rows or cap is None:
+        return [row[0] for row in rows], rows[0][1] if rows else 0
     return [], db.execute(gathered.select_from(fn.COUNT(SQL('*')))).fetchone()[0]  # a page past the last
 
 

@@ -31,15 +31,15 @@ COLUMNS = [
 # secret); plain elements cost about 8 ms (bench/list_rows.py). A row's More actions menu is made the first time its
 # button is clicked: it opens as it is made, and from then on opens and closes itself.
 SELECTION_HEADER = r'''
-<input type="checkbox" class="row-select" aria-label="Select all rows on this page"
+<label class="row-select-area"><input type="checkbox" class="row-select" aria-label="Select all rows on this page"
        :checked="props.selected === true" :indeterminate="props.selected === null"
-       @change="(event) => { props.selected = event.target.checked }">
+       @change="(event) => { props.selected = event.target.checked }"></label>
 '''
 ROW = r'''
 <tr :class="props.__trClass">
   <td class="q-table--col-auto-width">
-    <input type="checkbox" class="row-select" :aria-label="'Select ' + props.row.name" :checked="props.selected"
-           @change="(event) => { props.selected = event.target.checked }">
+    <label class="row-select-area"><input type="checkbox" class="row-select" :aria-label="'Select ' + props.row.name"
+           :checked="props.selected" @change="(event) => { props.selected = event.target.checked }"></label>
   </td>
   CELLS
   <td class="text-center">
@@ -65,22 +65,28 @@ ROW = r'''
 '''.replace('CELLS', ''.join(f'<td class="text-left">{{{{ props.row.{column["field"]} }}}}</td>'
                              for column in COLUMNS if column['name'] != 'action'))
 # Material Design's `search` and `more_vert` icons (24 x 24), drawn as the buttons' background pictures: their glyphs
-# in the icon font cost about 6 ms of painting each 30-row redraw.
-ICONS = {
-    'view': 'M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 1 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l5 '
-            '4.99L20.49 19l-4.99-5zm-6 0C7.01 14 5 11.99 5 9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14z',
-    'more': 'M12 8c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm0 2c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2zm0 6c'
-            '-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2z',
-}
+# in the icon font cost about 6 ms of painting each 30-row redraw. A checkbox's label around it widens what a click
+# may hit to about 40 px, as a QCheckbox's.
+ICONS = (
+    ('view', 'M15.5 14h-.79l-.28-.27A6.47 6.47 0 0 0 16 9.5 6.5 6.5 0 1 0 9.5 16c1.61 0 3.09-.59 4.23-1.57l.27.28v.79l'
+             '5 4.99L20.49 19l-4.99-5zm-6 0C7.01 14 5 11.99 5 9.5S7.01 5 9.5 5 14 7.01 14 9.5 11.99 14 9.5 14z'),
+    ('more', 'M12 8c1.1 0 2-.9 2-2s-.9-2-2-2-2 .9-2 2 .9 2 2 2zm0 2c-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2zm0 6c'
+             '-1.1 0-2 .9-2 2s.9 2 2 2 2-.9 2-2-.9-2-2-2z'),
+)
 ROW_CSS = '''
 .row-select { width: 18px; height: 18px; vertical-align: middle; cursor: pointer; accent-color: var(--q-primary); }
+.row-select-area { display: inline-flex; padding: 11px; margin: -11px; cursor: pointer; }
 .row-action { width: 2rem; height: 2rem; padding: 0; border: 0; border-radius: 50%; vertical-align: middle;
-  cursor: pointer; background: transparent center / 24px no-repeat; }
+  cursor: pointer; background: transparent var(--icon) center / 24px no-repeat; }
 .row-action:hover, .row-action:focus-visible { background-color: rgba(0, 0, 0, .08); }
 .row-action:focus-visible { outline: 2px solid var(--q-primary); }
-''' + ''.join(f'''.row-{name} {{ background-image: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' '''
+@media (forced-colors: active) {  /* the picture's grey would vanish on a dark system theme: the icon in its colour */
+  .row-action { forced-color-adjust: none; background: ButtonText; -webkit-mask: var(--icon) center / 24px no-repeat;
+    mask: var(--icon) center / 24px no-repeat; }
+}
+''' + ''.join(f'''.row-{name} {{ --icon: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' '''
               f'''viewBox='0 0 24 24'%3E%3Cpath fill='%23212121' d='{path}'/%3E%3C/svg%3E"); }}\n'''
-              for name, path in ICONS.items())
+              for name, path in ICONS)
 
 
 @requires_user
