@@ -75,7 +75,7 @@ ICONS = (
 )
 ROW_CSS = '''
 .row-select { width: 18px; height: 18px; vertical-align: middle; cursor: pointer; accent-color: var(--q-primary); }
-.row-select-area { display: inline-flex; padding: 11px; margin: -11px; cursor: pointer; }
+.row-select-area { display: inline-flex; padding: 11px; margin: -11px; vertical-align: middle; cursor: pointer; }
 .row-action { width: 2rem; height: 2rem; padding: 0; border: 0; border-radius: 50%; vertical-align: middle;
   cursor: pointer; background: transparent var(--icon) center / 24px no-repeat; }
 .row-action:hover, .row-action:focus-visible { background-color: rgba(0, 0, 0, .08); }
