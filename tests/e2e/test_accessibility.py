@@ -164,3 +164,32 @@ def test_a_row_menu_opens_and_closes_from_its_button_the_mouse_and_the_keyboard(
     expect(edit).to_be_visible()
     edit.click()
     expect(page).to_have_url(re.compile(r'/mysafe/api-secrets/\d+/edit$'))
+
+
+def test_ticking_a_checkbox_by_keyboard_keeps_the_focus_there(logged_in: Callable[..., Page]) -> None:
+    """Each update of the table draws its rows anew, and ticking a row brings one: the checkbox that had the focus
+    takes it back, so that Tab goes on from it (to the row's View API secret), not from the top of the page."""
+    page = logged_in('alice', '/mysafe/api-secrets')
+    row = table_row(page, 'Stripe production')
+    checkbox = row.get_by_role('checkbox')
+    disable = page.get_by_role('main').get_by_role('button', name='Disable', exact=True)
+    checkbox.focus()
+    page.keyboard.press('Space')
+    expect(checkbox).to_be_checked()
+    expect(disable).to_be_enabled()  # the server has the selection: its update has redrawn the table
+    page.wait_for_timeout(300)
+    expect(checkbox).to_be_focused()
+    page.keyboard.press('Tab')
+    expect(row.get_by_role('button', name='View API secret')).to_be_focused()
+
+    every = page.get_by_role('checkbox', name='Select all rows on this page')
+    every.focus()
+    page.keyboard.press('Space')  # some rows ticked: this clears them
+    expect(disable).to_be_disabled()
+    page.wait_for_timeout(300)
+    expect(every).to_be_focused()
+    page.keyboard.press('Space')
+    expect(every).to_be_checked()
+    expect(disable).to_be_enabled()
+    page.wait_for_timeout(300)
+    expect(every).to_be_focused()

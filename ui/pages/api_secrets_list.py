@@ -30,16 +30,31 @@ COLUMNS = [
 # 30 ms more than a one-row one in Chromium (so a filter that fills the page looked slower than one that finds a single
 # secret); plain elements cost about 8 ms (bench/list_rows.py). A row's More actions menu is made the first time its
 # button is clicked: it opens as it is made, and from then on opens and closes itself.
+# Every update of the table draws its rows and header anew (NiceGUI makes a slot's component afresh each time), and
+# ticking a checkbox brings one: the checkbox that had the focus is found again by its key, kept on the table while
+# the focus is there or was lost with the old element (it moved nowhere else), and takes it back once the new rows are
+# in the page (a function ref runs while its row is still being built, outside the table).
+KEEP_FOCUS = r'''
+@focus="(event) => { event.target.closest('table').dataset.focusedCheckbox = KEY }"
+@blur="(event) => { if (event.relatedTarget && event.target.closest('table'))
+                      delete event.target.closest('table').dataset.focusedCheckbox }"
+:ref="(input) => input && input.ownerDocument.defaultView.queueMicrotask(() => {
+  const table = input.closest('table'), document = input.ownerDocument;
+  if (table && table.dataset.focusedCheckbox === KEY && [null, document.body].includes(document.activeElement)) {
+    input.focus();
+  }
+})"
+'''
 SELECTION_HEADER = r'''
 <label class="row-select-area"><input type="checkbox" class="row-select" aria-label="Select all rows on this page"
        :checked="props.selected === true" :indeterminate="props.selected === null"
-       @change="(event) => { props.selected = event.target.checked }"></label>
-'''
+       @change="(event) => { props.selected = event.target.checked }" FOCUS></label>
+'''.replace('FOCUS', KEEP_FOCUS.replace('KEY', "'all'"))
 ROW = r'''
 <tr :class="props.__trClass">
   <td class="q-table--col-auto-width">
     <label class="row-select-area"><input type="checkbox" class="row-select" :aria-label="'Select ' + props.row.name"
-           :checked="props.selected" @change="(event) => { props.selected = event.target.checked }"></label>
+           :checked="props.selected" @change="(event) => { props.selected = event.target.checked }" FOCUS></label>
   </td>
   CELLS
   <td class="text-center">
@@ -62,8 +77,9 @@ ROW = r'''
     </q-menu></button>
   </td>
 </tr>
-'''.replace('CELLS', ''.join(f'<td class="text-left">{{{{ props.row.{column["field"]} }}}}</td>'
-                             for column in COLUMNS if column['name'] != 'action'))
+'''.replace('FOCUS', KEEP_FOCUS.replace('KEY', "'row ' + props.key")).replace(
+    'CELLS', ''.join(f'<td class="text-left">{{{{ props.row.{column["field"]} }}}}</td>'
+                     for column in COLUMNS if column['name'] != 'action'))
 # Material Design's `search` and `more_vert` icons (24 x 24), drawn as the buttons' background pictures: their glyphs
 # in the icon font cost about 6 ms of painting each 30-row redraw. A checkbox's label around it widens what a click
 # may hit to about 40 px, as a QCheckbox's.
