@@ -32,16 +32,18 @@ COLUMNS = [
 # button is clicked: it opens as it is made, and from then on opens and closes itself.
 # Every update of the table draws its rows and header anew (NiceGUI makes a slot's component afresh each time), and
 # ticking a checkbox brings one: the checkbox that had the focus is found again by its key, kept on the table while
-# the focus is there or was lost with the old element (it moved nowhere else), and takes it back once the new rows are
-# in the page (a function ref runs while its row is still being built, outside the table).
+# the focus is there or was lost with the old element a moment ago (it moved nowhere else), and takes it back once the
+# new rows are in the page (a function ref runs while its row is still being built, outside the table).
 KEEP_FOCUS = r'''
 @focus="(event) => { event.target.closest('table').dataset.focusedCheckbox = KEY }"
-@blur="(event) => { if (event.relatedTarget && event.target.closest('table'))
-                      delete event.target.closest('table').dataset.focusedCheckbox }"
+@blur="(event) => { const table = event.target.closest('table');
+                    if (table && event.relatedTarget) delete table.dataset.focusedCheckbox;
+                    else if (table) table.dataset.focusLostAt = Date.now() }"
 :ref="(input) => input && input.ownerDocument.defaultView.queueMicrotask(() => {
   const table = input.closest('table'), document = input.ownerDocument;
-  if (table && table.dataset.focusedCheckbox === KEY && [null, document.body].includes(document.activeElement)) {
-    input.focus();
+  if (table && table.dataset.focusedCheckbox === KEY && Date.now() - Number(table.dataset.focusLostAt) < 1000
+      && [null, document.body].includes(document.activeElement)) {
+    input.focus({ preventScroll: true });
   }
 })"
 '''
