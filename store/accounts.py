@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from . import events, runtime, throttle, two_factor
 from .errors import LoginThrottled, NotAuthenticated, StoreError, TwoFactorSetupRequired, ValidationError
@@ -203,6 +203,11 @@ def acting_user(actor: Actor, *, setting_up_two_factor: bool = False) -> User:
     if not setting_up_two_factor and two_factor.missing_but_required(user.id):
         raise TwoFactorSetupRequired()
     return user
+
+
+def name_holds(term: str):
+    """The condition that a user's username or display name holds the lower-cased `term` (finding people)."""
+    return fn.LOWER(User.username).contains(term) | fn.LOWER(User.display_name).contains(term)
 
 
 def to_info(user: User) -> UserInfo:

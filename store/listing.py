@@ -11,7 +11,7 @@ from typing import NamedTuple, TextIO
 from peewee import SQL, Ordering, Select, fn
 
 from . import text_search
-from .accounts import acting_user
+from .accounts import acting_user, name_holds
 from .errors import ValidationError
 from .id_lists import as_rows, selected_ids
 from .models import ApiSecret, User, db
@@ -123,11 +123,11 @@ def _found(user: User, many: bool, search: str, only_enabled: bool, filters: Api
         return _ids(selected_ids(matching.select(ApiSecret.id).limit(COUNT_CAP + 1)))
     cap = COUNT_CAP + 1
     if _text_asked(search, filters):
-        common, share = _common_matches(user, search, only_enabled, filters)
+        common, expected = _common_matches(user, search, only_enabled, filters)
         if common is not None:
             return _ids(common)
         # Not when the sample saw none: a text absent from the oldest rows may be common in the newest.
-        if 0 < share and share * (ApiSecret.select(fn.MAX(ApiSecret.id)).scalar() or 0) <= GATHER_MAX:
+        if 0 < expected <= GATHER_MAX:
             cap = max(cap, GATHER_MAX + 1)
     page, count = _gathered(matching, order, offset, limit, cap=cap)
     return Found(min(count, COUNT_CAP + 1), [], page if count < cap else None)
@@ -140,8 +140,8 @@ def _ids(ids: list[int]) -> Found:
 def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None
                     ) -> tuple[list[int] | None, float]:
     """COUNT_CAP + 1 matches of a common text, read row by row from the first SCAN_MAX rows in id order; None
-    when the first SAMPLE rows say the text is too rare for that, or the scan did not find that many. And the share
-    of matches in that sample.
+    when the first SAMPLE rows say the text is too rare for that, or the scan did not find that many. And the matches
+    the table would hold at that sample's share (the highest id counting the rows: never fewer).
 
     A text index answers a common text slowly: its trigrams (`api`, `ser`) are in most rows, so the database reads
     lists of a million entries (0.4 s for the home's Search 'api' at a million). A few thousand rows read in order
@@ -149,17 +149,22 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
     def row_by_row():
         return _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
 
+    highest = ApiSecret.select(fn.MAX(ApiSecret.id)).scalar()
     # The first SAMPLE rows as a range of ids (`id IN (the first ids)` looked each row up again: 2.1 -> 1 ms).
-    sample_end = fn.COALESCE(ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SAMPLE - 1).limit(1),
-                             ApiSecret.select(fn.MAX(ApiSecret.id)))  # a table shorter than the sample: all of it
+    sample_end = fn.COALESCE(_nth_id(SAMPLE), highest)  # a table shorter than the sample: all of it
     hits = row_by_row().where(ApiSecret.id <= sample_end).count()
-    share = hits / SAMPLE
+    expected = hits / SAMPLE * (highest or 0)
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
-        return None, share
-    last = ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(SCAN_MAX - 1).limit(1).scalar()
+        return None, expected
+    last = _nth_id(SCAN_MAX).scalar()
     scan = row_by_row().select(ApiSecret.id).order_by(ApiSecret.id).limit(COUNT_CAP + 1)
     found = selected_ids(scan.where(ApiSecret.id <= last) if last is not None else scan)
-    return (found if len(found) > COUNT_CAP or last is None else None), share
+    return (found if len(found) > COUNT_CAP or last is None else None), expected
+
+
+def _nth_id(n: int):
+    """The id of the table's n-th row in id order (none past the last row)."""
+    return ApiSecret.select(ApiSecret.id).order_by(ApiSecret.id).offset(n - 1).limit(1)
 
 
 def _text_asked(search: str, filters: ApiSecretFilter | None) -> bool:
@@ -280,9 +285,7 @@ def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecret
 
 def _owners_named(text: str):
     """The people whose display name or username holds `text` (ignoring case): the Owner filter."""
-    term = text.strip().lower()
-    return User.select(User.id).where(fn.LOWER(User.display_name).contains(term) |
-                                      fn.LOWER(User.username).contains(term))
+    return User.select(User.id).where(name_holds(text.strip().lower()))
 
 
 def _selective_walk(matching, order: list, offset: int, limit: int) -> list[ApiSecret]:

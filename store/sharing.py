@@ -4,7 +4,7 @@ from __future__ import annotations
 from peewee import fn
 
 from . import events
-from .accounts import acting_user, to_info
+from .accounts import acting_user, name_holds, to_info
 from .errors import NotFound, ValidationError
 from .models import Access, ApiSecret, User, db
 from .permissions import OWNER_ONLY, find_secret, parse_id, parse_ids
@@ -23,7 +23,7 @@ def find_users(actor: Actor, text: str, limit: int = 10) -> list[UserInfo]:
     limit = max(1, min(limit, MAX_FOUND))
     query = User.select().where((User.is_active == True) & (User.id != user.id))  # noqa: E712
     if term:
-        query = query.where(fn.LOWER(User.username).contains(term) | fn.LOWER(User.display_name).contains(term))
+        query = query.where(name_holds(term))
     return [to_info(row) for row in query.order_by(fn.LOWER(User.display_name), User.id).limit(limit)]
 
 
