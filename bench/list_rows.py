@@ -88,16 +88,16 @@ def _open(page, url: str) -> None:
 def _serve(port: int) -> None:
     from nicegui import ui
 
+    from ui.components.row_table import RowTable
     from ui.pages.api_secrets_list import COLUMNS, ROW, ROW_CSS, SELECTION_HEADER
 
     @ui.page('/')
     def index() -> None:
         ui.add_css(ROW_CSS)
-        table = ui.table(columns=COLUMNS, rows=[], row_key='id', selection='multiple', pagination={
+        table = RowTable(columns=COLUMNS, rows=[], row_key='id', selection='multiple', row_template=ROW, pagination={
             'page': 1, 'rowsPerPage': 30, 'sortBy': 'name', 'descending': False, 'rowsNumber': 0,
         }).classes('w-full').props('flat bordered binary-state-sort')
         table.add_slot('header-selection', SELECTION_HEADER)
-        table.add_slot('body', ROW)
         first = [0]
 
         def show(count: int) -> None:

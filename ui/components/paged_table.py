@@ -17,6 +17,7 @@ from store.records import Page
 from store.validation import MAX_FILTER_LENGTH
 
 from .forms import clear_errors, limit_length
+from .row_table import RowTable
 from .store_call import FAILED, call, done
 
 CHOICES = ['All', 'Yes', 'No']
@@ -76,10 +77,14 @@ class PagedTable:
 
     def __init__(self, columns: list[dict], *, filters: FilterPanel, list_service: Callable,
                  row: Callable[[Any], dict], sort: str, descending: bool = False, per_page: int = 30,
-                 on_loaded: Callable[[], Any] | None = None, **table_options: Any) -> None:
+                 on_loaded: Callable[[], Any] | None = None, row_template: str | None = None,
+                 **table_options: Any) -> None:
         self.filters, self.list_service, self.row = filters, list_service, row
         self.default_sort, self.per_page, self.on_loaded = sort, per_page, on_loaded
-        self.table = ui.table(columns=columns, rows=[], row_key='id', pagination={
+        if row_template:
+            table_options['row_template'] = row_template
+        make = RowTable if row_template else ui.table
+        self.table = make(columns=columns, rows=[], row_key='id', pagination={
             'page': 1, 'rowsPerPage': per_page, 'sortBy': sort, 'descending': descending, 'rowsNumber': 0,
         }, **table_options).classes('w-full').props('flat bordered binary-state-sort')
         self.table.props['rows-per-page-options'] = ROWS_PER_PAGE_OPTIONS

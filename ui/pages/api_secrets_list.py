@@ -30,10 +30,12 @@ COLUMNS = [
 # 30 ms more than a one-row one in Chromium (so a filter that fills the page looked slower than one that finds a single
 # secret); plain elements cost about 8 ms (bench/list_rows.py). A row's More actions menu is made the first time its
 # button is clicked: it opens as it is made, and from then on opens and closes itself.
-# Every update of the table draws its rows and header anew (NiceGUI makes a slot's component afresh each time), and
-# ticking a checkbox brings one: the checkbox that had the focus is found again by its key, kept on the table while
-# the focus is there or was lost with the old element a moment ago (it moved nowhere else), and takes it back once the
-# new rows are in the page (a function ref runs while its row is still being built, outside the table).
+# The rows are patched from one update to the next (ui/components/row_table.js), but the header's select-all is a
+# NiceGUI slot, drawn anew on each update (NiceGUI makes a slot's component afresh), and a page with more rows builds
+# new ones: ticking a checkbox brings an update, and the checkbox that had the focus is found again by its key, kept
+# on the table while the focus is there or was lost with the old element a moment ago (it moved nowhere else), and
+# takes it back once the new element is in the page (a function ref runs while it is still being built, outside the
+# table).
 KEEP_FOCUS = r'''
 @focus="(event) => { event.target.closest('table').dataset.focusedCheckbox = KEY }"
 @blur="(event) => { const table = event.target.closest('table');
@@ -132,10 +134,9 @@ async def create(user: UserInfo) -> None:
         filters = FilterPanel(on_apply=lambda: paged.first_page(), fields=_filter_fields, record=ApiSecretFilter)
         paged = PagedTable(COLUMNS, filters=filters, list_service=api_secrets.list_api_secrets, row=_row, sort='name',
                            per_page=PER_PAGE, selection='multiple', on_select=lambda: _enable_batch(table, batch),
-                           on_loaded=lambda: _enable_batch(table, batch))
+                           on_loaded=lambda: _enable_batch(table, batch), row_template=ROW)
         table = paged.table
         table.add_slot('header-selection', SELECTION_HEADER)
-        table.add_slot('body', ROW)
         table.on('view', lambda e: _open(e.args, ''))
         table.on('edit', lambda e: _open(e.args, '/edit'))
         table.on('share', lambda e: open_share_dialog([e.args.get('id')], reload))
