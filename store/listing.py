@@ -8,15 +8,15 @@ import io
 from dataclasses import replace
 from typing import NamedTuple, TextIO
 
-from peewee import SQL, Ordering, Select, fn
+from peewee import JOIN, SQL, Ordering, Select, fn
 
 from . import text_search
 from .accounts import acting_user, name_holds
 from .errors import ValidationError
 from .id_lists import as_rows, selected_ids
-from .models import ApiSecret, User, db
-from .permissions import first_visible_ids, permissions_for_page, sees_many, visible_to, with_owner
-from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
+from .models import Access, ApiSecret, User, db
+from .permissions import first_visible_ids, permission_of, sees_many, visible_to
+from .records import CAN_VIEW, Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
 from .validation import run_checks, validate_filter_text
 
@@ -42,6 +42,9 @@ SORTS = {
     'owner': [ApiSecret.owner_key, ApiSecret.owner], 'last_use': [None, ApiSecret.last_used_at],
     'status': [ApiSecret.enabled],
 }
+# What the list shows of a secret (_shown), in this order, before its owner's name and the person's share.
+SHOWN = (ApiSecret.id, ApiSecret.name, ApiSecret.url, ApiSecret.tags, ApiSecret.shared, ApiSecret.owner,
+         ApiSecret.last_used_at, ApiSecret.enabled)
 CSV_COLUMNS = ('ID', 'Name', 'URL', 'Tags', 'Shared', 'Owner', 'Last use', 'Status')
 
 
@@ -64,9 +67,9 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     found = _found(user, many, search, only_enabled, filters, order, offset, per_page)
     total, more = min(found.count, COUNT_CAP), found.count > COUNT_CAP
     if found.page is not None:  # sorted out of every match as they were counted
-        rows = _rows_in_order(found.page, order, 0, per_page)
+        rows = _rows_in_order(user, found.page, order, 0, per_page)
     elif not more:  # a few: the page is sorted out of those found (the database sorts at most COUNT_CAP rows)
-        rows = _rows_in_order(found.ids, order, offset, per_page)
+        rows = _rows_in_order(user, found.ids, order, offset, per_page)
     elif sort in ('id', 'status') and not (search.strip() or only_enabled or _filtered(filters)):
         # By ID (or Status: one state, then the other, each by ID), unfiltered: the first ids of the person's own
         # and of those shared with them, merged.
@@ -77,23 +80,23 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
             ids = first_visible_ids(user, descending, needed, enabled=descending)
             ids += first_visible_ids(user, descending, needed - len(ids), enabled=not descending) \
                 if len(ids) < needed else []
-        rows = _rows_in_order(ids[offset:], order, 0, per_page)
+        rows = _rows_in_order(user, ids[offset:], order, 0, per_page)
     elif not many or not _selective(search, filters):
         # Many match, and either the visible secrets are gathered first already (permissions.visible_to) or no
         # index finds the matches: walk the sort's index, keeping the rows that match, to the end of the page.
-        rows = list(_query(user, many, search, only_enabled, filters, row_by_row=True).order_by(*order)
-                    .offset(offset).limit(per_page))
+        rows = _walk(user, _query(user, many, search, only_enabled, filters, owners=False, row_by_row=True), order,
+                     offset, per_page)
     else:
         rows = _owners_page(user, search, only_enabled, filters, order, offset, per_page)
         if rows is None:
-            rows = _selective_page(_query(user, many, search, only_enabled, filters, owners=False, row_by_row=True),
-                                   order, offset, per_page)
+            rows = _selective_page(user, _query(user, many, search, only_enabled, filters, owners=False,
+                                                row_by_row=True), order, offset, per_page)
         if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them (with the terms
             # of the sort, read from the same rows), sort those, then read the page's rows.
             ids, _ = _gathered(_query(user, many, search, only_enabled, filters, owners=False), order, offset, per_page)
-            rows = _rows_in_order(ids, order, 0, per_page)
-    return Page(items=_summaries(user, rows), total=total, page=page, per_page=per_page, more=more)
+            rows = _rows_in_order(user, ids, order, 0, per_page)
+    return Page(items=[_summary(user, row) for row in rows], total=total, page=page, per_page=per_page, more=more)
 
 
 class Found(NamedTuple):
@@ -206,19 +209,38 @@ def export_api_secrets_csv(actor: Actor, *, sort: str = 'name', descending: bool
 
 
 def tags_of(secret: ApiSecret) -> list[str]:
-    return [tag for tag in (secret.tags or '').split('\n') if tag]
+    return _tag_list(secret.tags)
 
 
-def _rows_in_order(ids: list[int], order: list, offset: int, limit: int) -> list[ApiSecret]:
-    """The page of these secrets in this order: the database reads these rows, then sorts them. The first term
-    of the order (the same for every row) comes from the list of ids, so that no planner walks a sort index
-    through the whole table to meet them."""
+def _tag_list(tags: str | None) -> list[str]:
+    return [tag for tag in (tags or '').split('\n') if tag]
+
+
+def _rows_in_order(user: User, ids: list[int], order: list, offset: int, limit: int) -> list[tuple]:
+    """The page of these secrets in this order (_shown's rows): the database reads these rows, then sorts them.
+    The first term of the order (the same for every row) comes from the list of ids, so that no planner walks a
+    sort index through the whole table to meet them."""
     if not ids:
         return []
     found = as_rows(ids).cte('found', columns=('id',), materialized=True)
-    return list(with_owner(ApiSecret.select(ApiSecret)).switch(ApiSecret).with_cte(found)
-                .join(found, on=(ApiSecret.id == found.c.id)).order_by(found.c.id.is_null(), *order)
-                .offset(offset).limit(limit))
+    return list(_shown(user, ApiSecret.select().with_cte(found).join(found, on=(ApiSecret.id == found.c.id)))
+                .order_by(found.c.id.is_null(), *order).offset(offset).limit(limit))
+
+
+def _walk(user: User, matching, order: list, offset: int, limit: int) -> list[tuple]:
+    """The page read in the sort's order from the matching rows (_shown's rows)."""
+    return list(_shown(user, matching).order_by(*order).offset(offset).limit(limit))
+
+
+def _shown(user: User, query):
+    """`query`'s secrets as tuples of what the list shows of each (SHOWN), with the owner's name and the person's
+    share of the secret read in the same statement: never the client secret, its key or the notes (reading every
+    column into a model cost more than the look-up of a filter's page)."""
+    share = Access.alias('share')
+    return (query.select(*SHOWN, User.display_name, share.can_edit)
+            .join_from(ApiSecret, User, on=(ApiSecret.owner == User.id))
+            .join_from(ApiSecret, share, JOIN.LEFT_OUTER, on=(share.secret == ApiSecret.id) & (share.user == user.id))
+            .tuples())
 
 
 def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = None) -> tuple[list[int], int]:
@@ -236,7 +258,7 @@ def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = 
     return [], db.execute(gathered.select_from(fn.COUNT(SQL('*')))).fetchone()[0]  # a page past the last
 
 
-def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiSecret] | None:
+def _selective_page(user: User, matching, order: list, offset: int, limit: int) -> list[tuple] | None:
     """The page read from the first rows of the sort's index, or None when they hold too few matches to say that
     walking on is cheaper than gathering every match. The ids come in order from the index alone, a window at a
     time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says
@@ -251,18 +273,18 @@ def _selective_page(matching, order: list, offset: int, limit: int) -> list[ApiS
         read += len(window)
         if len(in_order) >= needed or read < size:  # the page is there, or the table ended
             page = in_order[offset:needed]
-            rows = {row.id: row for row in with_owner(ApiSecret.select(ApiSecret)).where(ApiSecret.id.in_(page))}
+            rows = {row[0]: row for row in _shown(user, ApiSecret.select().where(ApiSecret.id.in_(page)))}
             return [rows[secret_id] for secret_id in page if secret_id in rows]
         size *= WINDOW
         if len(in_order) * min(size, WINDOW_MAX) < needed * read:  # at the share seen, not even the last window
             break
     if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
-        return _selective_walk(matching, order, offset, limit)
+        return _walk(user, matching, order, offset, limit)
     return None
 
 
 def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None, order: list,
-                 offset: int, limit: int) -> list[ApiSecret] | None:
+                 offset: int, limit: int) -> list[tuple] | None:
     """With an Owner filter that names at most OWNERS_MAX people: the first rows of each one's secrets in the sort's
     order, read from an index of (owner, sort terms) and stopping at the page's end, then sorted together. None
     without an Owner filter, or when it names more people, when they own more than OWNED_MAX secrets in all (each
@@ -280,16 +302,12 @@ def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecret
     ids = [secret_id for owner in owners for secret_id in selected_ids(
         _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
         .where(ApiSecret.owner == owner).select(ApiSecret.id).order_by(*within).limit(needed))]
-    return _rows_in_order(ids, order, offset, limit)
+    return _rows_in_order(user, ids, order, offset, limit)
 
 
 def _owners_named(text: str):
     """The people whose display name or username holds `text` (ignoring case): the Owner filter."""
     return User.select(User.id).where(name_holds(text.strip().lower()))
-
-
-def _selective_walk(matching, order: list, offset: int, limit: int) -> list[ApiSecret]:
-    return list(with_owner(matching.select(ApiSecret)).order_by(*order).offset(offset).limit(limit))
 
 
 def _filtered(filters: ApiSecretFilter | None) -> bool:
@@ -378,15 +396,16 @@ def _order(sort: str, descending: bool) -> list:
     return terms
 
 
-def _summaries(user: User, rows: list[ApiSecret]) -> list[ApiSecretSummary]:
-    permissions = permissions_for_page(user, rows)
-    return [ApiSecretSummary(id=row.id, name=row.name, url=row.url, tags=tags_of(row), shared=bool(row.shared),
-                             owner=row.owner.display_name, last_used_at=row.last_used_at, enabled=row.enabled,
-                             permission=permissions[row.id]) for row in rows]
-
+def _summary(user: User, row: tuple) -> ApiSecretSummary:
+    """A row of _shown as the list's summary; the person's permission from the owner and their share (a secret
+    the list shows is their own or shared with them)."""
+    secret_id, name, url, tags, shared, owner_id, last_used_at, enabled, owner, can_edit = row
+    return ApiSecretSummary(id=secret_id, name=name, url=url, tags=_tag_list(tags), shared=bool(shared), owner=owner,
+                            last_used_at=last_used_at, enabled=enabled,
+                            permission=permission_of(user.id, owner_id, can_edit) or CAN_VIEW)
 
 
 def _csv_row(row: tuple) -> tuple:
     secret_id, name, url, tags, shared, owner, last_used_at, enabled = row
-    return (secret_id, name, url, ', '.join(tag for tag in (tags or '').split('\n') if tag),
-            'Yes' if shared else 'No', owner, last_used_at or 'Never', 'Enabled' if enabled else 'Disabled')
+    return (secret_id, name, url, ', '.join(_tag_list(tags)), 'Yes' if shared else 'No', owner,
+            last_used_at or 'Never', 'Enabled' if enabled else 'Disabled')

@@ -147,16 +147,14 @@ def parse_ids(values: object) -> list[int]:
 
 def _permission(user: User, secret: ApiSecret, share: Access | None) -> str | None:
     """From the secret and the user's share of it (None, or a row whose id is None: not shared)."""
-    if secret.owner_id == user.id:
+    return permission_of(user.id, secret.owner_id, None if share is None or share.id is None else share.can_edit)
+
+
+def permission_of(user_id: int, owner_id: int, can_edit: bool | None) -> str | None:
+    """The user's permission on a secret from its owner and the user's share of it (`can_edit` None: no share):
+    None when they have none."""
+    if owner_id == user_id:
         return OWNER
-    if share is None or share.id is None:
+    if can_edit is None:
         return None
-    return CAN_EDIT if share.can_edit else CAN_VIEW
-
-
-def permissions_for_page(user: User, secrets: list[ApiSecret]) -> dict[int, str]:
-    """The user's permission on each of a page of secrets, in one query."""
-    shared = {row.secret_id: row.can_edit for row in
-              Access.select().where((Access.user == user.id) & Access.secret.in_([s.id for s in secrets]))}
-    return {s.id: OWNER if s.owner_id == user.id else (CAN_EDIT if shared.get(s.id) else CAN_VIEW)
-            for s in secrets}
+    return CAN_EDIT if can_edit else CAN_VIEW
