@@ -109,7 +109,7 @@ def _serve(port: int) -> None:
         for count in sorted(set(REDRAWS.values())):
             ui.button(f'{count} rows', on_click=lambda count=count: show(count))
 
-    ui.run(port=port, reload=False, show=False)
+    ui.run(port=port, reload=False, show=False, unocss='wind4')  # as main.py
 
 
 def _row(secret_id: int) -> dict:

@@ -237,10 +237,12 @@ def _shown(user: User, query):
     share of the secret read in the same statement: never the client secret, its key or the notes (reading every
     column into a model cost more than the look-up of a filter's page)."""
     share = Access.alias('share')
+    # Visible still (ids found a moment ago may be read here: a share removed since then leaves the page).
+    shows = (ApiSecret.owner == user.id) | (share.id.is_null(False) & (share.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
     return (query.select(*SHOWN, User.display_name, share.can_edit)
             .join_from(ApiSecret, User, on=(ApiSecret.owner == User.id))
             .join_from(ApiSecret, share, JOIN.LEFT_OUTER, on=(share.secret == ApiSecret.id) & (share.user == user.id))
-            .tuples())
+            .where(shows).tuples())
 
 
 def _gathered(matching, order: list, offset: int, limit: int, cap: int | None = None) -> tuple[list[int], int]:

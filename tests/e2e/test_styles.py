@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 def test_the_details_and_the_list_are_laid_out_by_their_classes(logged_in: Callable[..., Page]) -> None:
     page = logged_in('alice', '/mysafe/api-secrets')
+    expect(page.locator('main tbody tr').first).to_be_visible()  # the table shows with its first page
     toolbar = page.get_by_role('main').locator('.gap-2').filter(has=page.get_by_role('button', name='Show filters'))
     expect(toolbar).to_have_css('column-gap', '8px')  # gap-2: 0.5rem
     main_width = page.get_by_role('main').locator('.q-table__container').evaluate(

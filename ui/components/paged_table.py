@@ -73,7 +73,7 @@ class FilterPanel:
 
 class PagedTable:
     """A ui.table whose rows come a page at a time from `list_service(actor, page=, per_page=, sort=,
-    descending=, filters=)`, made into table rows by `row`."""
+    descending=, filters=)`, made into table rows by `row`; drawn by `row_template` when given (RowTable)."""
 
     def __init__(self, columns: list[dict], *, filters: FilterPanel, list_service: Callable,
                  row: Callable[[Any], dict], sort: str, descending: bool = False, per_page: int = 30,

@@ -30,7 +30,10 @@ COLUMNS = [
 # 30 ms more than a one-row one in Chromium (so a filter that fills the page looked slower than one that finds a single
 # secret); plain elements cost about 8 ms (bench/list_rows.py). A row's More actions menu is made the first time its
 # button is clicked: it opens as it is made, and from then on opens and closes itself.
-# The rows are patched from one update to the next (ui/components/row_table.js), but the header's select-all is a
+# The rows are patched from one update to the next (ui/components/row_table.js), but a row's checkbox is made anew when
+# the row holds another secret (its key): a box ticked a moment before a sort or a filter arrived must not stay ticked
+# on the secret that takes its place (Vue sets `checked` only when the value it is given changes). The header's
+# select-all is a
 # NiceGUI slot, drawn anew on each update (NiceGUI makes a slot's component afresh), and a page with more rows builds
 # new ones: ticking a checkbox brings an update, and the checkbox that had the focus is found again by its key, kept
 # on the table while the focus is there or was lost with the old element a moment ago (it moved nowhere else), and
@@ -57,7 +60,8 @@ SELECTION_HEADER = r'''
 ROW = r'''
 <tr :class="props.__trClass">
   <td class="q-table--col-auto-width">
-    <label class="row-select-area"><input type="checkbox" class="row-select" :aria-label="'Select ' + props.row.name"
+    <label :key="props.key" class="row-select-area"><input type="checkbox" class="row-select"
+           :aria-label="'Select ' + props.row.name"
            :checked="props.selected" @change="(event) => { props.selected = event.target.checked }" FOCUS></label>
   </td>
   CELLS
