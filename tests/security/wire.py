@@ -21,6 +21,8 @@ import socketio
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.DOTALL)
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 
+TABLE_TAGS = ('nicegui-table', 'nicegui-row_table')  # ui.table, ui/components/row_table.py
+
 
 class WireClient:
     """One browser (one cookie jar); `open` loads a page and connects its socket."""
@@ -100,8 +102,11 @@ class WireClient:
 
     def table_rows(self) -> list[dict]:
         """The rows of every table on the page, as the server sent them."""
-        return [row for element in self.elements.values() if element and element.get('tag') == 'nicegui-table'
-                for row in element.get('props', {}).get('rows', [])]
+        return [row for element in self.tables() for row in element.get('props', {}).get('rows', [])]
+
+    def tables(self) -> list[dict]:
+        """The page's tables (ui.table, and the list's RowTable)."""
+        return [element for element in self.elements.values() if element and element.get('tag') in TABLE_TAGS]
 
     def everything(self) -> str:
         """All the page's HTML and every message the socket delivered, as one text."""
