@@ -46,7 +46,7 @@ from store import config, runtime  # noqa: E402
 from store.records import Actor  # noqa: E402
 from tests.harness import AppServer, free_port  # noqa: E402
 from tests.postgres import maintenance  # noqa: E402
-from tests.security.wire import TABLE_TAGS, WireClient  # noqa: E402
+from tests.security.wire import WireClient, is_table  # noqa: E402
 from tests.seeding import PASSWORD, create_user, secret_maker  # noqa: E402
 
 TIMEOUT = 120  # seconds a session waits for any one step: a slow step is a figure, a stuck one an error
@@ -228,7 +228,7 @@ async def update_list(session: Session, timing: str = 'list') -> None:
     started = time.perf_counter()
     await client.click(client.button('Update'))
     await client.wait_for(lambda: any(event == 'update' and any(
-        isinstance(element, dict) and element.get('tag') in TABLE_TAGS for element in data.values())
+        isinstance(element, dict) and is_table(element) for element in data.values())
         for event, data in client.received[before:]), TIMEOUT, 'the updated list')
     session.timings[timing] = time.perf_counter() - started
 
@@ -237,7 +237,7 @@ async def reveal(session: Session) -> None:
     """The first row's View API secret, then View the information."""
     client = session.client
     session.revealed = client.table_rows()[0]['id']
-    table = client.find(lambda e: e.get('tag') in TABLE_TAGS)[0]
+    table = client.find(is_table)[0]
     await client.emit(table, 'view', {'id': session.revealed})
     await client.wait_for(
         lambda: client.find(lambda e: e.get('props', {}).get('label') == 'View the information'), TIMEOUT,

@@ -15,8 +15,8 @@ from .accounts import acting_user, name_holds
 from .errors import ValidationError
 from .id_lists import as_rows, selected_ids
 from .models import Access, ApiSecret, User, db
-from .permissions import first_visible_ids, permission_of, sees_many, visible_to
-from .records import CAN_VIEW, Actor, ApiSecretFilter, ApiSecretSummary, Page
+from .permissions import first_visible_ids, permission_of, sees_many, share_shows, visible_to
+from .records import Actor, ApiSecretFilter, ApiSecretSummary, Page
 from .tabular import day_range, paging, sort_key, stream, utc_text, write_csv
 from .validation import run_checks, validate_filter_text
 
@@ -238,7 +238,7 @@ def _shown(user: User, query):
     column into a model cost more than the look-up of a filter's page)."""
     share = Access.alias('share')
     # Visible still (ids found a moment ago may be read here: a share removed since then leaves the page).
-    shows = (ApiSecret.owner == user.id) | (share.id.is_null(False) & (share.can_edit | (ApiSecret.enabled == True)))  # noqa: E712
+    shows = (ApiSecret.owner == user.id) | (share.id.is_null(False) & share_shows(share))
     return (query.select(*SHOWN, User.display_name, share.can_edit)
             .join_from(ApiSecret, User, on=(ApiSecret.owner == User.id))
             .join_from(ApiSecret, share, JOIN.LEFT_OUTER, on=(share.secret == ApiSecret.id) & (share.user == user.id))
@@ -399,12 +399,12 @@ def _order(sort: str, descending: bool) -> list:
 
 
 def _summary(user: User, row: tuple) -> ApiSecretSummary:
-    """A row of _shown as the list's summary; the person's permission from the owner and their share (a secret
-    the list shows is their own or shared with them)."""
+    """A row of _shown as the list's summary; the person's permission from the owner and their share (_shown reads
+    only their own secrets and those with a share that shows them: never without a permission)."""
     secret_id, name, url, tags, shared, owner_id, last_used_at, enabled, owner, can_edit = row
     return ApiSecretSummary(id=secret_id, name=name, url=url, tags=_tag_list(tags), shared=bool(shared), owner=owner,
                             last_used_at=last_used_at, enabled=enabled,
-                            permission=permission_of(user.id, owner_id, can_edit) or CAN_VIEW)
+                            permission=permission_of(user.id, owner_id, can_edit))
 
 
 def _csv_row(row: tuple) -> tuple:

@@ -13,9 +13,16 @@ EVERYONE_WITH_ACCESS = (OWNER, CAN_EDIT, CAN_VIEW)
 EDITORS = (OWNER, CAN_EDIT)
 OWNER_ONLY = (OWNER,)
 MANY = 5000  # from this many visible secrets on, a list walks the table in order rather than collecting them
-# A share shows its secret when it lets the person edit it, or while the secret is enabled: a disabled secret stays
-# listed only for those who may enable it (SPEC section 3; `decide` says the same of one secret).
-_SHARE_SHOWS = Access.can_edit | (ApiSecret.enabled == True)  # noqa: E712
+
+
+def share_shows(share=Access):
+    """The condition that a share (`Access`, or an alias of it joined to the secret) shows its secret: it lets the
+    person edit it, or the secret is enabled; a disabled secret stays listed only for those who may enable it (SPEC
+    section 3; `decide` says the same of one secret)."""
+    return share.can_edit | (ApiSecret.enabled == True)  # noqa: E712
+
+
+_SHARE_SHOWS = share_shows()
 
 
 def visible_to(user: User, owners: bool = True, many: bool | None = None, found_first: bool = False):

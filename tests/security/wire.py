@@ -24,6 +24,11 @@ _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 TABLE_TAGS = ('nicegui-table', 'nicegui-row_table')  # ui.table, ui/components/row_table.py
 
 
+def is_table(element: dict) -> bool:
+    """Whether a page element (as the server sent it) is a table: ui.table, or the list's RowTable."""
+    return element.get('tag') in TABLE_TAGS
+
+
 class WireClient:
     """One browser (one cookie jar); `open` loads a page and connects its socket."""
 
@@ -106,7 +111,7 @@ class WireClient:
 
     def tables(self) -> list[dict]:
         """The page's tables (ui.table, and the list's RowTable)."""
-        return [element for element in self.elements.values() if element and element.get('tag') in TABLE_TAGS]
+        return [element for element in self.elements.values() if element and is_table(element)]
 
     def everything(self) -> str:
         """All the page's HTML and every message the socket delivered, as one text."""
