@@ -142,7 +142,7 @@ def _ids(ids: list[int]) -> Found:
 
 def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None
                     ) -> tuple[list[int] | None, float]:
-    """COUNT_CAP + 1 matches of a common text, read row by row from the first SCAN_MAX rows in id order; None
+    """COUNT_CAP + 1 matches of a common text, read row by row from about the first SCAN_MAX rows in id order; None
     when the first SAMPLE rows say the text is too rare for that, or the scan did not find that many. And the matches
     the table would hold at that sample's share (the highest id counting the rows: never fewer).
 
@@ -152,17 +152,22 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
     def row_by_row():
         return _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
 
-    highest = ApiSecret.select(fn.MAX(ApiSecret.id)).scalar()
+    first, sample_end, highest = db.execute(Select(columns=[
+        ApiSecret.select(fn.MIN(ApiSecret.id)), _nth_id(SAMPLE), ApiSecret.select(fn.MAX(ApiSecret.id))])).fetchone()
+    if highest is None:
+        return None, 0
     # The first SAMPLE rows as a range of ids (`id IN (the first ids)` looked each row up again: 2.1 -> 1 ms).
-    sample_end = fn.COALESCE(_nth_id(SAMPLE), highest)  # a table shorter than the sample: all of it
+    sample_end = sample_end or highest  # a table shorter than the sample: all of it
     hits = row_by_row().where(ApiSecret.id <= sample_end).count()
-    expected = hits / SAMPLE * (highest or 0)
+    expected = hits / SAMPLE * highest
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
         return None, expected
-    last = _nth_id(SCAN_MAX).scalar()
+    # About the first SCAN_MAX rows, as the ids the sample's span holds that many times over (reading the
+    # SCAN_MAX-th id from the index cost 4.5 ms); the scan stops sooner, at the matches it counts.
+    last = first + (sample_end - first + 1) * SCAN_MAX // SAMPLE - 1
     scan = row_by_row().select(ApiSecret.id).order_by(ApiSecret.id).limit(COUNT_CAP + 1)
-    found = selected_ids(scan.where(ApiSecret.id <= last) if last is not None else scan)
-    return (found if len(found) > COUNT_CAP or last is None else None), expected
+    found = selected_ids(scan.where(ApiSecret.id <= last) if last < highest else scan)
+    return (found if len(found) > COUNT_CAP or last >= highest else None), expected
 
 
 def _nth_id(n: int):
