@@ -233,6 +233,26 @@ def test_a_sort_redraws_the_rows_on_screen_and_a_tick_follows_its_secret(
     expect(page.get_by_role('main').get_by_role('button', name='Disable', exact=True)).to_be_disabled()
 
 
+def test_a_tick_the_table_has_not_taken_yet_does_not_stay_on_the_secret_a_sort_brings(
+        logged_in: Callable[..., Page], data: Seeded) -> None:
+    """A checkbox ticked on screen a moment before a sort arrived, before the table took the tick, is not left ticked
+    on the secret the sort puts in its row (the rows are patched in place: the element stays, its secret changes)."""
+    page = logged_in(data.owner, '/mysafe/api-secrets')
+    rows = page.locator('main tbody tr')
+    expect(rows.first).to_be_visible()
+    name = column_index(page, 'Name')
+    first = rows.first.locator('td').nth(name).inner_text()
+    rows.first.evaluate('row => { row.dataset.drawnBefore = "yes"; }')
+    rows.first.get_by_role('checkbox').evaluate('box => { box.checked = true; }')  # the click, its change not yet seen
+
+    page.get_by_role('table').get_by_role('columnheader', name='Name', exact=True).click()
+    expect(rows.first.locator('td').nth(name)).not_to_have_text(first)
+    expect(rows.first).to_have_attribute('data-drawn-before', 'yes')
+    expect(rows.first.get_by_role('checkbox')).not_to_be_checked()
+    expect(table_row(page, first).get_by_role('checkbox')).not_to_be_checked()
+    expect(page.get_by_role('main').get_by_role('button', name='Disable', exact=True)).to_be_disabled()
+
+
 def test_users_with_access_is_live_on_an_open_details_page(
         page: Page, new_page: Callable[[], Page], log_in_as: Callable[..., Page], data: Seeded) -> None:
     """A change of access made elsewhere shows up on a details page already open, without a reload."""

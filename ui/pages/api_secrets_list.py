@@ -31,10 +31,11 @@ COLUMNS = [
 # secret). With plain elements, drawing 30 other rows cost 33 ms more than one row on a slower machine; patched in
 # place (RowTable), 11 ms (bench/list_rows.py). A row's More actions menu is made the first time its button is
 # clicked: it opens as it is made, and from then on opens and closes itself.
-# The rows are patched from one update to the next (ui/components/row_table.js), but a row's checkbox is made anew when
-# the row holds another secret (its key): a box ticked a moment before a sort or a filter arrived must not stay ticked
-# on the secret that takes its place (Vue sets `checked` only when the value it is given changes). The header's
-# select-all is a
+# The rows are patched from one update to the next (ui/components/row_table.js), checkboxes included, and each draw
+# sets a checkbox to its row's selection (its function ref, which runs on every draw): a box ticked a moment before a
+# sort or a filter arrived must not stay ticked on the secret that takes its place (Vue sets `checked` only when the
+# value it is given changes, and the click changed the element, not that value). Making the checkbox anew for each
+# secret did the same, and cost 8 ms of a 30-row redraw (bench/list_rows.py). The header's select-all is a
 # NiceGUI slot, drawn anew on each update (NiceGUI makes a slot's component afresh), and a page with more rows builds
 # new ones: ticking a checkbox brings an update, and the checkbox that had the focus is found again by its key, kept
 # on the table while the focus is there or was lost with the old element a moment ago (it moved nowhere else), and
@@ -45,13 +46,17 @@ KEEP_FOCUS = r'''
 @blur="(event) => { const table = event.target.closest('table');
                     if (table && event.relatedTarget) delete table.dataset.focusedCheckbox;
                     else if (table) table.dataset.focusLostAt = Date.now() }"
-:ref="(input) => input && input.ownerDocument.defaultView.queueMicrotask(() => {
-  const table = input.closest('table'), document = input.ownerDocument;
-  if (table && table.dataset.focusedCheckbox === KEY && Date.now() - Number(table.dataset.focusLostAt) < 1000
-      && [null, document.body].includes(document.activeElement)) {
-    input.focus({ preventScroll: true });
-  }
-})"
+:ref="(input) => {
+  if (!input) return;
+  input.checked = props.selected === true;
+  input.ownerDocument.defaultView.queueMicrotask(() => {
+    const table = input.closest('table'), document = input.ownerDocument;
+    if (table && table.dataset.focusedCheckbox === KEY && Date.now() - Number(table.dataset.focusLostAt) < 1000
+        && [null, document.body].includes(document.activeElement)) {
+      input.focus({ preventScroll: true });
+    }
+  });
+}"
 '''
 SELECTION_HEADER = r'''
 <label class="row-select-area"><input type="checkbox" class="row-select" aria-label="Select all rows on this page"
@@ -61,7 +66,7 @@ SELECTION_HEADER = r'''
 ROW = r'''
 <tr :class="props.__trClass">
   <td class="q-table--col-auto-width">
-    <label :key="props.key" class="row-select-area"><input type="checkbox" class="row-select"
+    <label class="row-select-area"><input type="checkbox" class="row-select"
            :aria-label="'Select ' + props.row.name"
            :checked="props.selected" @change="(event) => { props.selected = event.target.checked }" FOCUS></label>
   </td>
