@@ -82,7 +82,9 @@ def install(database: Database) -> list[str]:
 
 def _holds(column: Field, term: str, row_by_row: bool):
     """lower(column) holds the lower-cased term: LIKE (which a trigram index serves), or row by row the position of
-    the term, which no index serves (so that PostgreSQL's planner does not look every match up first)."""
+    the term, which no index serves (so that PostgreSQL's planner does not look every match up first). A row of
+    ASCII text lowers the same either way, in every locale but a Turkish one (where `I` lowers to a dotless `ı`
+    and the row by row check finds `IMAGE` for `image`, as SQLite does)."""
     if not row_by_row:
         # Both sides are lower-cased: PostgreSQL's LIKE, not the ILIKE of peewee's contains() (4 ms more in 13,000
         # rows). Peewee writes SQLite's LIKE (which ignores ASCII case) for OP.ILIKE, and GLOB for OP.LIKE.
@@ -90,9 +92,16 @@ def _holds(column: Field, term: str, row_by_row: bool):
         pattern = '%' + term.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
         return Expression(fn.LOWER(column), operator, NodeList((Value(pattern, converter=False), SQL('ESCAPE'),
                                                                  Value('\\', converter=False))))
-    position = fn.STRPOS(fn.LOWER(column), term) if isinstance(db.obj, PostgresqlDatabase) else \
-        fn.INSTR(fn.LOWER(column), term)
-    return position > 0
+    if not isinstance(db.obj, PostgresqlDatabase):
+        return fn.INSTR(fn.LOWER(column), term) > 0  # SQLite's lower() changes ASCII letters only
+    held = fn.STRPOS(fn.LOWER(column), term) > 0
+    if not term.isascii():
+        return held
+    # An ASCII term: the row's ASCII letters lowered alone (lower() in the C collation: a third of the time of the
+    # database's own, C.UTF-8 here: a common text's count at 100,000 read its 20,000 rows in 30 -> 21 ms), and a
+    # row holding other characters, which may lower to ASCII ones (İ to i), also the database's way.
+    ascii_held = fn.STRPOS(fn.LOWER(NodeList((column, SQL('COLLATE "C"')))), term) > 0
+    return ascii_held | ((fn.OCTET_LENGTH(column) > fn.CHAR_LENGTH(column)) & held)
 
 
 def _indexed(term: str, row_by_row: bool = False) -> bool:

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from store import api_secrets, sharing
+from store import api_secrets, listing, permissions, sharing
 from store.errors import ValidationError
 from store.models import ApiSecret
 from store.records import ApiSecretFilter
@@ -107,3 +107,37 @@ def test_csv_export_defuses_spreadsheet_formulas(started_store, make_actor, add_
     add_secret(alice, name=name, tags='=cmd|calc')
     [_, row] = list(csv.reader(io.StringIO(api_secrets.export_api_secrets_csv(alice))))
     assert (row[1], row[3]) == ("'" + name, "'=cmd|calc")
+
+
+@pytest.mark.parametrize('many', [False, True])
+def test_a_text_filter_ignores_the_case_of_ascii_letters_beside_other_characters(
+        started_store, make_actor, add_secret, monkeypatch, many):
+    """Rows checked one by one (a person who sees few, or a common text's count) lower ASCII letters alone when the
+    term is ASCII; a row holding other characters is still found by its ASCII letters."""
+    alice = make_actor('alice')
+    add_secret(alice, name='ÉQUIPE Payments', tags='ÉQUIPE, TEAM3')
+    add_secret(alice, name='Plain', tags='team3')
+    add_secret(alice, name='Other', tags='team4')
+    if many:
+        monkeypatch.setattr(permissions, 'MANY', 1)
+        monkeypatch.setattr(listing, 'SAMPLE', 1)  # team3 in the first row: common, counted row by row
+    assert _names(alice, name='payments') == ['ÉQUIPE Payments']
+    assert _names(alice, tags='team3') == ['Plain', 'ÉQUIPE Payments']
+    assert _names(alice, tags='TEAM3') == ['Plain', 'ÉQUIPE Payments']
+
+
+@pytest.mark.parametrize('many', [False, True])
+def test_on_postgresql_a_row_whose_letters_lower_to_ascii_ones_is_found_by_an_ascii_term(
+        started_store, make_actor, add_secret, monkeypatch, many):
+    """PostgreSQL lowers the capital I with a dot above (U+0130) to i: an ASCII term finds the row row by row as
+    through the text index (SQLite's lower() leaves it as it is)."""
+    if started_store.name != 'postgresql':
+        pytest.skip("SQLite's lower() changes ASCII letters only")
+    alice = make_actor('alice')
+    add_secret(alice, name='\u0130STANBUL office', tags='\u0130STANBUL')
+    add_secret(alice, name='Plain', tags='istanbul')
+    if many:
+        monkeypatch.setattr(permissions, 'MANY', 1)
+        monkeypatch.setattr(listing, 'SAMPLE', 1)
+    assert _names(alice, name='istanbul') == ['\u0130STANBUL office']
+    assert _names(alice, tags='istanbul') == ['\u0130STANBUL office', 'Plain']  # sorted as lower-cased
