@@ -343,7 +343,16 @@ def _query(user: User, many: bool | None, search: str, only_enabled: bool, filte
     if filters is not None:
         for condition in _conditions(filters, row_by_row, among_few=not many):
             query = query.where(condition)
+        if many and filters.owner.strip() and not _named(user, filters.owner):
+            # Others' secrets show only when shared: said outright, so that the indexes of one owner's shared rows
+            # serve the Owner filter (at a million, 4,000 of the owner's unshared rows were read first).
+            query = query.where(ApiSecret.shared)
     return query
+
+
+def _named(user: User, text: str) -> bool:
+    """Whether the Owner filter `text` names the person themself (as _owners_named finds people)."""
+    return User.select(User.id).where((User.id == user.id) & name_holds(text.strip().lower())).exists()
 
 
 def _search_term(search: object) -> str:

@@ -46,6 +46,10 @@ INDEXES = {
     'api_secret_shared_id_order': 'api_secret (id) WHERE shared',
     **{f'api_secret_shared_{sort}_order': f'api_secret ({terms}) WHERE shared' for sort, terms in SORT_TERMS.items()},
     'api_secret_shared_owner_order': f'api_secret ({OWNER_SORT_TERMS}) WHERE shared',
+    # One owner's shared secrets (the Owner filter, naming others than the person: only those may show).
+    'api_secret_shared_of_owner_order': 'api_secret (owner_id, id) WHERE shared',
+    **{f'api_secret_shared_of_owner_{sort}_order': f'api_secret (owner_id, {terms}) WHERE shared'
+       for sort, terms in SORT_TERMS.items()},
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
