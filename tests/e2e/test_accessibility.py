@@ -166,6 +166,30 @@ def test_a_row_menu_opens_and_closes_from_its_button_the_mouse_and_the_keyboard(
     expect(page).to_have_url(re.compile(r'/mysafe/api-secrets/\d+/edit$'))
 
 
+def test_a_home_card_menu_opens_and_closes_from_its_button_the_mouse_and_the_keyboard(
+        logged_in: Callable[..., Page]) -> None:
+    """A home card's More actions menu is made the first time it is asked for (the home is made faster without one
+    per card): it opens on that first click, then closes and opens again like any menu, by mouse and keyboard."""
+    page = logged_in('alice', '/mysafe')
+    button = page.get_by_role('article', name='Stripe production').get_by_role('button', name='More actions')
+    edit = page.get_by_role('menuitem', name='Edit')
+    expect(button).to_have_attribute('aria-haspopup', 'menu')
+    expect(edit).to_have_count(0)
+    button.click()
+    expect(edit).to_be_visible()
+    button.click()
+    expect(edit).to_have_count(0)
+    button.click()
+    expect(edit).to_be_visible()
+    page.keyboard.press('Escape')
+    expect(edit).to_have_count(0)
+    button.focus()
+    page.keyboard.press('Enter')
+    expect(edit).to_be_visible()
+    edit.click()
+    expect(page).to_have_url(re.compile(r'/mysafe/api-secrets/\d+/edit$'))
+
+
 def test_ticking_a_checkbox_by_keyboard_keeps_the_focus_there(logged_in: Callable[..., Page]) -> None:
     """Each update of the table draws its rows anew, and ticking a row brings one: the checkbox that had the focus
     takes it back, so that Tab goes on from it (to the row's View API secret), not from the top of the page."""
