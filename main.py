@@ -36,7 +36,7 @@ def _serve(settings: Settings) -> int:
     from nicegui import app, ui
     from nicegui.storage import Storage
 
-    from ui import health, rest_api, security_headers, session
+    from ui import health, rest_api, security_headers, session, signatures
     from ui.app import root
 
     _raise_open_files_limit()
@@ -47,6 +47,7 @@ def _serve(settings: Settings) -> int:
     health.install(app)
     session.install(app)
     rest_api.install(app)
+    signatures.install()
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,
            show=False, favicon='🔐', storage_secret=_storage_secret(settings), show_welcome_message=False,
            # The cookie outlives no session (12 h absolute); over HTTPS it is never sent in clear.
