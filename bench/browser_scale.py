@@ -173,8 +173,10 @@ def _measure(sessions: list[Session], runs: int, only: list[str]) -> dict[str, d
             header = session.page.get_by_role('columnheader', name=column, exact=True)
             return _timed_update(session, header.click, TABLE_UPDATE), _timed_update(session, header.click,
                                                                                      TABLE_UPDATE)
-        # A new column sorts ascending first; Name, the list's sort, flips to descending first.
-        directions = ['desc', 'asc'] if column == 'Name' else ['asc', 'desc']
+        # A click on the column the list is sorted by ascending flips it; on another, it sorts ascending first.
+        header = sessions[0].page.get_by_role('columnheader', name=column, exact=True)
+        state = (header.get_attribute('class') or '').split()
+        directions = ['desc', 'asc'] if 'sorted' in state and 'sort-desc' not in state else ['asc', 'desc']
         measure([f'sort {column} {direction}' for direction in directions], twice)
     measure(['last page (by name)'], lambda session: (_last_page(session),), setup=_reset_sort)
     for label, field, value in FILTERS:

@@ -60,6 +60,8 @@ def _measure(runs: int) -> None:
                     page.evaluate('() => { window.__drawn = []; }')
                     page.get_by_role('button', name=f'{rows} rows').click()
                     drawn = page.evaluate(DRAWN_AFTER_ACTING, TABLE_UPDATE)
+                    if drawn is None:
+                        raise TimeoutError(f'no update with {TABLE_UPDATE!r} within 60 s')
                     page.wait_for_timeout(50)
                     times[redraw].append(drawn)
             browser.close()

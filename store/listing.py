@@ -163,8 +163,10 @@ def _common_matches(user: User, search: str, only_enabled: bool, filters: ApiSec
     if hits * SCAN_MAX < 2 * (COUNT_CAP + 1) * SAMPLE:  # at this share, the scan would likely end short
         return None, expected
     # About the first SCAN_MAX rows, as the ids the sample's span holds that many times over (reading the
-    # SCAN_MAX-th id from the index cost 4.5 ms); the scan stops sooner, at the matches it counts.
-    last = first + (sample_end - first + 1) * SCAN_MAX // SAMPLE - 1
+    # SCAN_MAX-th id from the index cost 4.5 ms); the scan stops sooner, at the matches it counts. Where the first
+    # ids are sparse (many of the oldest secrets removed), that span says nothing of the rest: the id is read.
+    span = sample_end - first + 1
+    last = first + span * SCAN_MAX // SAMPLE - 1 if span <= 2 * SAMPLE else _nth_id(SCAN_MAX).scalar() or highest
     scan = row_by_row().select(ApiSecret.id).order_by(ApiSecret.id).limit(COUNT_CAP + 1)
     found = selected_ids(scan.where(ApiSecret.id <= last) if last < highest else scan)
     return (found if len(found) > COUNT_CAP or last >= highest else None), expected
@@ -351,8 +353,12 @@ def _query(user: User, many: bool | None, search: str, only_enabled: bool, filte
 
 
 def _named(user: User, text: str) -> bool:
-    """Whether the Owner filter `text` names the person themself (as _owners_named finds people)."""
-    return User.select(User.id).where((User.id == user.id) & name_holds(text.strip().lower())).exists()
+    """Whether the Owner filter `text` names the person themself (as _owners_named finds people); asked once per
+    list call (the person's model is read anew for each call) however many queries the call builds."""
+    answers = vars(user).setdefault('_named_by_owner_filter', {})
+    if text not in answers:
+        answers[text] = User.select(User.id).where((User.id == user.id) & name_holds(text.strip().lower())).exists()
+    return answers[text]
 
 
 def _search_term(search: object) -> str:

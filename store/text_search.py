@@ -6,6 +6,8 @@ serves the same question for terms of three characters or more. Both ignore case
 """
 from __future__ import annotations
 
+import weakref
+
 from peewee import (OP, SQL, Database, DatabaseError, Expression, Field, NodeList, PostgresqlDatabase, SqliteDatabase,
                     Value, fn)
 
@@ -28,6 +30,7 @@ SQLITE_SCHEMA = (
 )
 TRIGGERS = (f'{TABLE}_insert', f'{TABLE}_delete', f'{TABLE}_update')
 MIN_INDEXED = 3  # trigrams: a shorter term is looked for row by row
+_UTF8: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a PostgreSQL database -> in UTF-8 (install)
 
 
 def contains(column: Field, term: str, row_by_row: bool = False, among_few: bool = False):
@@ -64,6 +67,7 @@ def install(database: Database) -> list[str]:
         return [TABLE]
     if not isinstance(database, PostgresqlDatabase):
         return []
+    _UTF8[database] = database.execute_sql('SHOW server_encoding').fetchone()[0] == 'UTF8'
     try:
         with database.atomic():  # a savepoint: a refused extension leaves the surrounding transaction usable
             database.execute_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
@@ -83,8 +87,8 @@ def install(database: Database) -> list[str]:
 def _holds(column: Field, term: str, row_by_row: bool):
     """lower(column) holds the lower-cased term: LIKE (which a trigram index serves), or row by row the position of
     the term, which no index serves (so that PostgreSQL's planner does not look every match up first). A row of
-    ASCII text lowers the same either way, in every locale but a Turkish one (where `I` lowers to a dotless `ı`
-    and the row by row check finds `IMAGE` for `image`, as SQLite does)."""
+    ASCII text lowers the same either way, in every locale but a Turkish or Azerbaijani one (where `I` lowers to a
+    dotless `ı` and the row by row check finds `IMAGE` for `image`, as SQLite does)."""
     if not row_by_row:
         # Both sides are lower-cased: PostgreSQL's LIKE, not the ILIKE of peewee's contains() (4 ms more in 13,000
         # rows). Peewee writes SQLite's LIKE (which ignores ASCII case) for OP.ILIKE, and GLOB for OP.LIKE.
@@ -95,7 +99,7 @@ def _holds(column: Field, term: str, row_by_row: bool):
     if not isinstance(db.obj, PostgresqlDatabase):
         return fn.INSTR(fn.LOWER(column), term) > 0  # SQLite's lower() changes ASCII letters only
     held = fn.STRPOS(fn.LOWER(column), term) > 0
-    if not term.isascii():
+    if not term.isascii() or not _UTF8.get(db.obj):  # in a one-byte encoding, no length tells other characters
         return held
     # An ASCII term: the row's ASCII letters lowered alone (lower() in the C collation: a third of the time of the
     # database's own, C.UTF-8 here: a common text's count at 100,000 read its 20,000 rows in 30 -> 21 ms), and a

@@ -5,7 +5,9 @@ collections (props, classes, style) of every element it makes, and that was 40 %
 home with 60 cards (763 elements) took 280-345 ms, 175-230 ms with the answer kept per function (NiceGUI's `user`
 fixture, the store's call included). The
 answer depends only on the function (and on whether it is bound to an object), so it is kept per function, in a
-weak dictionary that lets go of the function with its last use. Installed once, at start-up (main.py).
+weak dictionary that lets go of the function with its last use. A function whose parameters are changed after it
+was first asked about (its `__defaults__`, `__code__`, `__signature__`) would keep the first answer: nothing here
+does that. Installed once, at start-up (main.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ def expects_arguments(func: Callable) -> bool:
     function = func.__func__ if bound else func
     if not isinstance(function, types.FunctionType):  # a partial, a class, a built-in...: asked each time
         return _asked(func)
-    answers = _answers.setdefault(function, {})
+    answers = _answers.get(function)
+    if answers is None:
+        answers = _answers[function] = {}
     if bound not in answers:
         answers[bound] = _asked(func)
     return answers[bound]

@@ -253,6 +253,24 @@ def test_a_tick_the_table_has_not_taken_yet_does_not_stay_on_the_secret_a_sort_b
     expect(page.get_by_role('main').get_by_role('button', name='Disable', exact=True)).to_be_disabled()
 
 
+def test_the_focus_stays_with_its_secret_s_checkbox_when_a_sort_arrives(
+        logged_in: Callable[..., Page], data: Seeded) -> None:
+    """A checkbox that has the focus when a sort arrives does not hand it to the secret the sort puts in its row
+    (Space would tick that one): the focus follows its own secret's checkbox."""
+    page = logged_in(data.owner, '/mysafe/api-secrets')
+    rows = page.locator('main tbody tr')
+    expect(rows.first).to_be_visible()
+    name = column_index(page, 'Name')
+    first = rows.first.locator('td').nth(name).inner_text()
+    rows.first.get_by_role('checkbox').focus()
+
+    # A click event that moves no focus, as a sort that arrives while the person is on the checkbox.
+    page.get_by_role('table').get_by_role('columnheader', name='Name', exact=True).dispatch_event('click')
+    expect(rows.first.locator('td').nth(name)).not_to_have_text(first)
+    expect(table_row(page, first).get_by_role('checkbox')).to_be_focused()
+    expect(rows.first.get_by_role('checkbox')).not_to_be_focused()
+
+
 def test_users_with_access_is_live_on_an_open_details_page(
         page: Page, new_page: Callable[[], Page], log_in_as: Callable[..., Page], data: Seeded) -> None:
     """A change of access made elsewhere shows up on a details page already open, without a reload."""

@@ -78,6 +78,7 @@ async def test_the_permission_table_through_the_ui(user: User, make_user, add_se
                 if isinstance(element, ui.button) and element.props.get('aria-label') == 'More actions']
         assert len(more) == (1 if can_edit else 0)
         if more:  # its menu is made when it is first clicked
+            assert not [element for element in more[0].descendants() if isinstance(element, ui.menu)]
             press(user, 'More actions', within=card)
         menu = {getattr(element, 'text', '') for button in more for element in button.descendants()} & ACTIONS
         assert menu == buttons

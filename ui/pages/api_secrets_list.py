@@ -31,16 +31,17 @@ COLUMNS = [
 # secret). With plain elements, drawing 30 other rows cost 33 ms more than one row on a slower machine; patched in
 # place (RowTable), 11 ms (bench/list_rows.py). A row's More actions menu is made the first time its button is
 # clicked: it opens as it is made, and from then on opens and closes itself.
-# The rows are patched from one update to the next (ui/components/row_table.js), checkboxes included, and each draw
-# sets a checkbox to its row's selection (its function ref, which runs on every draw): a box ticked a moment before a
-# sort or a filter arrived must not stay ticked on the secret that takes its place (Vue sets `checked` only when the
-# value it is given changes, and the click changed the element, not that value). Making the checkbox anew for each
-# secret did the same, and cost 8 ms of a 30-row redraw (bench/list_rows.py). The header's select-all is a
-# NiceGUI slot, drawn anew on each update (NiceGUI makes a slot's component afresh), and a page with more rows builds
-# new ones: ticking a checkbox brings an update, and the checkbox that had the focus is found again by its key, kept
-# on the table while the focus is there or was lost with the old element a moment ago (it moved nowhere else), and
-# takes it back once the new element is in the page (a function ref runs while it is still being built, outside the
-# table).
+# The rows are patched from one update to the next (ui/components/row_table.js), checkboxes included. When a row comes
+# to hold another secret, its checkbox's function ref (run on every draw) sets it to that secret's selection and lets
+# go of the focus: a box ticked a moment before a sort or a filter arrived must not stay ticked on the secret that
+# takes its place (Vue sets `checked` only when the value it is given changes, and the click changed the element, not
+# that value), nor keep a focus that Space would turn into a tick of another secret. Making the checkbox anew for each
+# secret did the same, and cost 8 ms of a 30-row redraw (bench/list_rows.py). Within one secret, `:checked` follows
+# the selection (a tick the server has not echoed yet is left alone). The header's select-all is a NiceGUI slot,
+# drawn anew on each update (NiceGUI makes a slot's component afresh), and a page with more rows builds new ones:
+# the checkbox that had the focus is found again by its key, kept on the table while the focus is there or was lost
+# with the old element (or let go of, above) a moment ago (it moved nowhere else), and takes it back once its element
+# is in the page (a function ref runs while it is still being built, outside the table).
 KEEP_FOCUS = r'''
 @focus="(event) => { event.target.closest('table').dataset.focusedCheckbox = KEY }"
 @blur="(event) => { const table = event.target.closest('table');
@@ -48,7 +49,12 @@ KEEP_FOCUS = r'''
                     else if (table) table.dataset.focusLostAt = Date.now() }"
 :ref="(input) => {
   if (!input) return;
-  input.checked = props.selected === true;
+  if (input.dataset.key !== KEY) {  // another secret in this row (or a new checkbox): its own selection, not the
+    const held = input.dataset.key !== undefined && input.ownerDocument.activeElement === input;
+    input.dataset.key = KEY;        // last one's tick, and not the focus the last one had (it is looked for below)
+    input.checked = props.selected === true;
+    if (held) input.blur();
+  }
   input.ownerDocument.defaultView.queueMicrotask(() => {
     const table = input.closest('table'), document = input.ownerDocument;
     if (table && table.dataset.focusedCheckbox === KEY && Date.now() - Number(table.dataset.focusLostAt) < 1000
