@@ -23,7 +23,7 @@ def outsider(server: Server) -> str:
 def test_a_logged_out_deep_link_goes_to_log_in_and_back_to_the_details(page: Page, data: Seeded) -> None:
     secret = data.stripe
     page.goto(f'/mysafe/api-secrets/{secret.id}')
-    expect(page).to_have_url(LOG_IN_URL)
+    expect(page).to_have_url(re.compile(rf'/login\?return_to=%2Fmysafe%2Fapi-secrets%2F{secret.id}$'))
     expect(page.get_by_role('heading', name='API secret details')).to_have_count(0)
     expect(page.get_by_text(secret.name)).to_have_count(0)
 

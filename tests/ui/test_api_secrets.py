@@ -8,7 +8,7 @@ from nicegui.testing.user_interaction import UserInteraction
 from store import api_secrets, sharing
 from store.records import Actor
 
-from .helpers import PASSWORD, SLOW, button, definition_list, fill, go, log_in, page_holds, table_rows, until
+from .helpers import SLOW, button, definition_list, go, log_in, page_holds, table_rows, until
 
 NOT_FOUND = 'API secret not found'
 
@@ -118,18 +118,3 @@ async def test_a_secret_of_someone_else_and_a_missing_one_look_the_same(user: Us
         assert not page_holds(user, 'Bob private API') and not page_holds(user, 'ca_bob_private'), path
         go(user, '/mysafe')
         await user.should_not_see(NOT_FOUND, retries=SLOW)
-
-
-async def test_a_deep_link_opened_logged_out_goes_to_log_in_and_back(user: User, make_user, add_secret) -> None:
-    alice = make_user('alice')
-    secret_id = add_secret(alice, name='Stripe deep link')
-    await user.open(f'/mysafe/api-secrets/{secret_id}')
-    await user.should_see('Log in to MySafe', retries=SLOW)
-    assert not page_holds(user, 'Stripe deep link')
-    assert user.back_history[-1] == f'/login?return_to=%2Fmysafe%2Fapi-secrets%2F{secret_id}'
-
-    fill(user, Username='alice', Password=PASSWORD)
-    user.find(kind=ui.button, content='Log in').click()
-    await user.should_see('API secret details', retries=SLOW)
-    await user.should_see('Stripe deep link')
-    assert user.back_history[-1] == f'/mysafe/api-secrets/{secret_id}'
