@@ -232,12 +232,19 @@ def _timed_update(session: Session, act, marker: str, after_act: bool = False) -
     act()
     if after_act:
         started = time.perf_counter()
-    inside = page.evaluate(DRAWN_AFTER_ACTING, marker)
+    inside = drawn_after_acting(page, marker)
     elapsed = (time.perf_counter() - started) * 1000
-    if inside is None:
-        raise TimeoutError(f'no update with {marker!r} within 60 s')
     _settle(session)
     return elapsed, inside
+
+
+def drawn_after_acting(page: Page, marker: str) -> float:
+    """Ms from the last click or keystroke to the paint of the first update holding `marker` (IN_PAGE's clock),
+    once the page says it is painted; TimeoutError after 60 s."""
+    drawn = page.evaluate(DRAWN_AFTER_ACTING, marker)
+    if drawn is None:
+        raise TimeoutError(f'no update with {marker!r} within 60 s')
+    return drawn
 
 
 def _settle(session: Session, quiet_ms: int = 150) -> None:

@@ -40,7 +40,7 @@ def main() -> None:
 def _measure(runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from browser_scale import DRAWN_AFTER_ACTING, IN_PAGE, TABLE_UPDATE
+    from browser_scale import IN_PAGE, TABLE_UPDATE, drawn_after_acting
     from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
     from tests.harness import free_port
 
@@ -59,9 +59,7 @@ def _measure(runs: int) -> None:
                 for redraw, rows in REDRAWS.items():
                     page.evaluate('() => { window.__drawn = []; }')
                     page.get_by_role('button', name=f'{rows} rows').click()
-                    drawn = page.evaluate(DRAWN_AFTER_ACTING, TABLE_UPDATE)
-                    if drawn is None:
-                        raise TimeoutError(f'no update with {TABLE_UPDATE!r} within 60 s')
+                    drawn = drawn_after_acting(page, TABLE_UPDATE)
                     page.wait_for_timeout(50)
                     times[redraw].append(drawn)
             browser.close()

@@ -357,7 +357,7 @@ def _named(user: User, text: str) -> bool:
     list call (the person's model is read anew for each call) however many queries the call builds."""
     answers = vars(user).setdefault('_named_by_owner_filter', {})
     if text not in answers:
-        answers[text] = User.select(User.id).where((User.id == user.id) & name_holds(text.strip().lower())).exists()
+        answers[text] = _owners_named(text).where(User.id == user.id).exists()
     return answers[text]
 
 

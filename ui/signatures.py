@@ -3,11 +3,10 @@
 NiceGUI asks `inspect.signature` whether a change handler takes an argument for each of the three observed
 collections (props, classes, style) of every element it makes, and that was 40 % of making an element: opening the
 home with 60 cards (763 elements) took 280-345 ms, 175-230 ms with the answer kept per function (NiceGUI's `user`
-fixture, the store's call included). The
-answer depends only on the function (and on whether it is bound to an object), so it is kept per function, in a
-weak dictionary that lets go of the function with its last use. A function whose parameters are changed after it
-was first asked about (its `__defaults__`, `__code__`, `__signature__`) would keep the first answer: nothing here
-does that. Installed once, at start-up (main.py).
+fixture, the store's call included). The answer depends only on the function (and on whether it is bound to an
+object), so it is kept per function, in a weak dictionary that lets go of the function with its last use. A function
+whose parameters are changed after it was first asked about (its `__defaults__`, `__code__`, `__signature__`) would
+keep the first answer: nothing here does that. Installed once, at start-up (main.py).
 """
 from __future__ import annotations
 
