@@ -1,6 +1,8 @@
 """MySafe home: a shortcut card per enabled API secret; View api secret opens Protected information."""
 from __future__ import annotations
 
+import itertools
+
 from nicegui import ui
 
 from store import api_secrets
@@ -30,11 +32,17 @@ async def create(user: UserInfo) -> None:
                 with ui.menu():
                     menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
 
+        searches = itertools.count()
+        latest = [0]  # the search whose cards the page shows (each refresh starts a new one)
+
         @ui.refreshable
         async def cards() -> None:
+            asked = latest[0] = next(searches)
             page_of = await call(api_secrets.list_api_secrets, search=search.value or '', only_enabled=True,
                                  per_page=HOME_LIMIT, fields={'search': search})
-            if page_of is FAILED:
+            # A later search was typed meanwhile: its cards, not these, are the answer (NiceGUI does not stop a
+            # refresh that is still running; its cards would be added to the later search's).
+            if page_of is FAILED or asked != latest[0]:
                 return
             if not page_of.items:
                 _empty(bool(search.value))
