@@ -54,7 +54,7 @@ IN_PAGE = r'''
   for (const type of ['click', 'keydown']) {
     document.addEventListener(type, () => { window.__acted = performance.now(); }, true);
   }
-  const markers = ['rowsNumber', 'article'];
+  const markers = ['rowsNumber', '"cards":'];
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -88,7 +88,7 @@ DRAWN_AFTER_ACTING = '''(marker) => new Promise((resolve) => {
   check();
 })'''
 WAYS = ('from Playwright', 'in the page')
-CARDS_UPDATE = 'article'  # in the server's update of the home's cards
+CARDS_UPDATE = '"cards":'  # in the server's update of the home's cards (its card grid's data)
 HOME_SEARCH = 'api42.example'  # one secret at every size (its URL)
 
 

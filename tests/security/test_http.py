@@ -104,8 +104,13 @@ async def test_markup_in_a_name_reaches_the_browser_as_text(seeded, browser: Wir
     await browser.open('/mysafe/api-secrets')
     rows = lambda: [row['name'] for row in browser.table_rows()]  # noqa: E731
     await browser.wait_for(lambda: {XSS, SCRIPT_BREAKOUT} <= set(rows()))  # as data of the table, never markup
+    list_html = browser.html
+    await browser.open('/mysafe')
+    cards = lambda: {card['name'] for card in browser.home_cards()}  # noqa: E731
+    await browser.wait_for(lambda: {XSS, SCRIPT_BREAKOUT} <= cards())  # as data of the home's card grid
 
-    for page in (browser.html, details_html):  # pages are built after the socket connects: no data in the HTML
+    # Pages are built after the socket connects: no data in the HTML.
+    for page in (browser.html, list_html, details_html):
         assert XSS not in page and SCRIPT_BREAKOUT not in page and 'onerror' not in page
     assert not [element for element in browser.elements.values()  # nor a template that would draw data as HTML
                 if 'innerHTML' in element.get('props', {}) or 'v-html' in json.dumps(element.get('slots', {}))

@@ -99,7 +99,7 @@ async def test_a_browser_id_planted_before_log_in_is_worthless_afterwards(server
         await victim.type(victim.by_text('Password'), PASSWORD)
         await victim.click(victim.button('Log in'))
         await victim.wait_for(lambda: victim.pages[-1] == '/mysafe')
-        await victim.wait_for(lambda: victim.find(lambda e: e.get('text') == 'Alice payments'))
+        await victim.wait_for(lambda: [card['name'] for card in victim.home_cards()] == ['Alice payments'])
         assert dict(victim.http.cookies) != planted  # log-in gave the browser a new id
 
         for name, value in planted.items():

@@ -22,6 +22,7 @@ _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.DOTALL)
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 
 TABLE_TAGS = ('nicegui-table', 'nicegui-row_table')  # ui.table, ui/components/row_table.py
+CARD_GRID_TAG = 'nicegui-card_grid'  # ui/components/card_grid.py
 
 
 def is_table(element: dict) -> bool:
@@ -108,6 +109,11 @@ class WireClient:
     def table_rows(self) -> list[dict]:
         """The rows of every table on the page, as the server sent them."""
         return [row for element in self.tables() for row in element.get('props', {}).get('rows', [])]
+
+    def home_cards(self) -> list[dict]:
+        """The home's shortcut cards (its card grid's data, ui/components/card_grid.py), as the server sent them."""
+        return [card for element in self.elements.values() if element and element.get('tag') == CARD_GRID_TAG
+                for card in element.get('props', {}).get('cards', [])]
 
     def tables(self) -> list[dict]:
         """The page's tables (ui.table, and the list's RowTable)."""

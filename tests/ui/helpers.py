@@ -11,6 +11,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from tests.seeding import PASSWORD  # noqa: F401 - the tests import it from here
+from ui.components.card_grid import CardGrid
 
 SLOW = 30  # retries of should_see (0.1 s each) for steps that hash a password or wait on a navigation
 
@@ -147,11 +148,22 @@ def table_rows(user: User) -> list[dict]:
     return list(next(iter(tables)).rows)
 
 
-def home_cards(user: User) -> dict[str, ui.card]:
-    """The shortcut cards on MySafe home, by the API secret name each is labelled with."""
-    return {element.props['aria-label']: element for element in list(user.client.elements.values())
-            if isinstance(element, ui.card) and element.props.get('role') == 'article' and _shown(element)
-            and not element.is_deleted}
+def home_cards(user: User) -> dict[str, dict]:
+    """The shortcut cards on MySafe home (the data its card grid draws), by the API secret name each shows."""
+    return {card['name']: card for grid in _home_grids(user) for card in grid.props['cards']}
+
+
+def press_on_card(user: User, action: str, name: str) -> None:
+    """Press a home card's button: `view` (View api secret), or a More actions item (`edit`, `share`, `toggle`); the
+    browser sends the card's id."""
+    grids = _home_grids(user)
+    assert len(grids) == 1, f'expected one card grid, found {len(grids)}'
+    UserInteraction(user, {grids[0]}, None).trigger(action, home_cards(user)[name]['id'])
+
+
+def _home_grids(user: User) -> list[CardGrid]:
+    return [element for element in list(user.client.elements.values())
+            if isinstance(element, CardGrid) and _shown(element) and not element.is_deleted]
 
 
 def definition_list(user: User) -> dict[str, str]:

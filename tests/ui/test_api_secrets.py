@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from nicegui import ui
 from nicegui.testing import User
-from nicegui.testing.user_interaction import UserInteraction
 
 from store import api_secrets, sharing
 from store.records import Actor
 
-from .helpers import SLOW, button, definition_list, go, log_in, page_holds, table_rows, until
+from ui.components.card_grid import CardGrid
+
+from .helpers import SLOW, button, definition_list, go, home_cards, log_in, page_holds, press_on_card, table_rows, until
 
 NOT_FOUND = 'API secret not found'
 
@@ -88,15 +89,11 @@ async def test_view_api_secret_on_the_home_page_opens_protected_information(
     add_secret(alice, name='Stripe', client_id='ca_home', client_secret='sk_live_from_home')
     add_secret(alice, name='GitHub')
     await log_in(user, 'alice')
-    await user.should_see('Stripe', retries=SLOW)
+    await user.should_see(kind=CardGrid, retries=SLOW)
     assert not page_holds(user, 'sk_live_from_home')
 
-    cards = [card for card in user.find(kind=ui.card).elements if card.props.get('aria-label') == 'Stripe']
-    assert len(cards) == 1
-    view = [element for element in cards[0].descendants()
-            if isinstance(element, ui.button) and element.text == 'View api secret']
-    assert len(view) == 1
-    UserInteraction(user, set(view), None).click()
+    assert set(home_cards(user)) == {'Stripe', 'GitHub'}
+    press_on_card(user, 'view', 'Stripe')
 
     await user.should_see('Protected information', retries=SLOW)
     await user.should_see('sk_live_from_home')

@@ -6,13 +6,15 @@ import itertools
 from nicegui import ui
 
 from store import api_secrets
-from store.records import ApiSecretSummary, UserInfo
+from store.records import OWNER, ApiSecretSummary, UserInfo
 from store.validation import MAX_FILTER_LENGTH
 
+from ..components.card_grid import CardGrid
 from ..components.forms import limit_length
 from ..components.menus import menu_item
 from ..components.protected_information import open_protected_information
-from ..components.secret_actions import more_actions
+from ..components.secret_actions import can_edit, set_enabled
+from ..components.share_dialog import open_share_dialog
 from ..components.store_call import FAILED, call
 from ..frame import page, requires_user
 
@@ -47,9 +49,11 @@ async def create(user: UserInfo) -> None:
             if not page_of.items:
                 _empty(bool(search.value))
                 return
-            with ui.element('div').classes('w-full grid gap-4 grid-cols-[repeat(auto-fill,minmax(16rem,1fr))]'):
-                for item in page_of.items:
-                    _card(item, cards.refresh)
+            grid = CardGrid([_card(item) for item in page_of.items])
+            grid.on_card('view', lambda card: open_protected_information(card['id']))
+            grid.on_card('edit', lambda card: ui.navigate.to(f'/mysafe/api-secrets/{card["id"]}/edit'))
+            grid.on_card('share', lambda card: open_share_dialog([card['id']], cards.refresh))
+            grid.on_card('toggle', lambda card: set_enabled([card['id']], not card['enabled'], cards.refresh))
             if page_of.total > len(page_of.items):
                 ui.label(f'Showing {len(page_of.items)} of {page_of.total}. Search to narrow down, or open ') \
                     .classes('text-grey-9')
@@ -58,25 +62,10 @@ async def create(user: UserInfo) -> None:
         await cards()
 
 
-def _card(item: ApiSecretSummary, on_change) -> None:
-    card = ui.card().classes('w-full')
-    card.props.update({'role': 'article', 'aria-label': item.name})
-    with card:
-        with ui.row().classes('w-full items-start no-wrap'):
-            ui.icon('vpn_key', size='md').classes('text-primary')
-            with ui.column().classes('gap-0 grow min-w-0'):
-                ui.link(item.name, f'/mysafe/api-secrets/{item.id}').classes('text-subtitle1 text-weight-medium')
-                ui.label(item.owner).classes('text-caption text-grey-9')
-        with ui.row().classes('gap-1'):
-            for tag in item.tags:
-                ui.badge(tag).props('outline color=grey-9')
-            if item.shared:
-                ui.badge('Shared').props('color=teal-9')
-        with ui.row().classes('w-full items-center'):
-            ui.button('View api secret', icon='visibility',
-                      on_click=lambda item=item: open_protected_information(item.id)).props('flat no-caps')
-            ui.space()
-            more_actions(item.id, item.permission, item.enabled, on_change)
+def _card(item: ApiSecretSummary) -> dict:
+    """What a card shows of a secret, and which of its actions it offers (the store checks again)."""
+    return {'id': item.id, 'name': item.name, 'owner': item.owner, 'tags': item.tags, 'shared': item.shared,
+            'can_edit': can_edit(item.permission), 'is_owner': item.permission == OWNER, 'enabled': item.enabled}
 
 
 def _empty(searching: bool) -> None:

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""How long other requests wait while one person's MySafe home is made (60 shortcut cards), in Debian's Chromium.
+
+    .venv/bin/python bench/home_stall.py [--keep /tmp/scale-data] [--set sqlite:100] [--runs 15]
+
+One server (tests/harness.py) on a data set bench/scale.py built and kept (run it first with the same --keep): the
+person who sees all of it opens the home from the API secrets list, while another client asks GET /healthz over and
+over (a request the event loop answers, its database check in a worker thread). Prints, p50 over the runs: the
+longest a health check waited while the home was made, the same when nothing else happens, and the time from the
+click to the 60th card drawn. A page made in one go on the event loop holds every other request until it is done.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from browser_scale import Session, _settle  # noqa: E402
+from screenshots import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+CARDS = 60  # ui/pages/home.py HOME_LIMIT: the data set's person sees more
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--keep', default='/tmp/scale-data')
+    parser.add_argument('--set', default='sqlite:100')
+    parser.add_argument('--runs', type=int, default=15)
+    args = parser.parse_args()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        session = Session(browser, args.set, args.keep, 'all')
+        try:
+            probe = Probe(session.server.url)
+            idle, held, shown = [], [], []
+            for run in range(args.runs + 1):
+                menu = session.page.get_by_role('navigation', name='MySafe menu')
+                menu.get_by_role('link').filter(has_text='API secrets').click()
+                session.page.locator('main tbody tr').first.wait_for()
+                _settle(session)
+                idle_from = time.perf_counter()
+                session.page.wait_for_timeout(300)
+                started = time.perf_counter()
+                menu.get_by_role('link').filter(has_text='Home').click()
+                session.page.get_by_role('article').nth(CARDS - 1).wait_for(timeout=60_000)
+                drawn = time.perf_counter()
+                _settle(session)
+                if run:  # the first warms up
+                    idle.append(probe.longest(idle_from, started))
+                    held.append(probe.longest(started, time.perf_counter()))
+                    shown.append((drawn - started) * 1000)
+            probe.stop()
+        finally:
+            session.close()
+            browser.close()
+    print(f'{args.set}, the home of {CARDS} cards, p50 of {args.runs} (ms):')
+    print('| longest wait of a health check while the home is made | when idle | click to the last card drawn |')
+    print('|---|---|---|')
+    print(f'| {statistics.median(held):.0f} | {statistics.median(idle):.0f} | {statistics.median(shown):.0f} |')
+
+
+class Probe:
+    """GET /healthz one after the other on a kept-alive connection, in a thread: when each was sent, how long it
+    took."""
+
+    def __init__(self, url: str) -> None:
+        address = urlsplit(url)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        self.times: list[tuple[float, float]] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while self.running:
+            sent = time.perf_counter()
+            self.connection.request('GET', '/healthz')
+            self.connection.getresponse().read()
+            self.times.append((sent, time.perf_counter() - sent))
+            time.sleep(0.002)
+
+    def longest(self, start: float, end: float) -> float:
+        """The longest any check sent or answered between `start` and `end` took (ms)."""
+        return max((took for sent, took in list(self.times) if start <= sent + took and sent <= end), default=0) * 1000
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+
+
+if __name__ == '__main__':
+    main()
