@@ -93,6 +93,14 @@ def test_owner_shares_view_then_edit_then_removes_access(
     expect(share).to_have_count(0)
     expect(_access_row(owner, VIEWER_OPTION)).to_have_text([VIEWER_OPTION, 'Can edit'])
 
+    # Bob's home card now has More actions: Edit and Disable, not Share (the owner's).
+    viewer.goto('/mysafe')
+    viewer.get_by_role('article', name=secret.name).get_by_role('button', name='More actions').click()
+    expect(viewer.get_by_role('menuitem', name='Edit')).to_be_visible()
+    expect(viewer.get_by_role('menuitem', name='Disable')).to_be_visible()
+    expect(viewer.get_by_role('menuitem', name='Share')).to_have_count(0)
+    viewer.keyboard.press('Escape')
+
     # Bob reloads: now he has Edit, and his change of the Name is saved.
     renamed = f'{secret.name} (renamed by Bob)'
     viewer.goto(details)

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
+import pytest
+
+from nicegui import ui
 from nicegui.testing import User
 
-from store import api_secrets
+from store import api_secrets, sharing
 from store.records import Actor
 
 from ui.components.card_grid import CardGrid
 
-from .helpers import SLOW, answer_confirmation, field, home_cards, log_in, open_dialog, press_on_card, until
+from .helpers import SLOW, answer_confirmation, field, go, home_cards, log_in, open_dialog, press_on_card, until
 
 
+@pytest.mark.parametrize('arrives', ['after the later answer', 'in the turn the later search is typed'])
 async def test_an_earlier_search_answered_late_does_not_add_its_cards_to_a_later_ones(
-        user: User, make_user, add_secret, monkeypatch) -> None:
+        user: User, make_user, add_secret, monkeypatch, arrives: str) -> None:
     alice = make_user('alice')
     add_secret(alice, name='Stripe')
     add_secret(alice, name='GitHub')
@@ -23,11 +28,49 @@ async def test_an_earlier_search_answered_late_does_not_add_its_cards_to_a_later
     await user.should_see(kind=CardGrid, retries=SLOW)
     assert set(home_cards(user)) == {'Stripe', 'GitHub'}
 
+    release, answered = _held(monkeypatch, 'stripe')
+    search = field(user, 'Search')
+    search.value = 'stripe'
+    await asyncio.sleep(0.1)  # its store call has started and waits
+    if arrives == 'after the later answer':
+        search.value = 'github'
+        await until(lambda: set(home_cards(user)) == {'GitHub'})
+        release.set()
+        await until(answered.is_set)
+    else:  # NiceGUI empties the cards at once and starts the new refresh a turn later: the answer comes between
+        release.set()
+        assert answered.wait(5)  # the worker answered; the page takes it at the event loop's next turn
+        time.sleep(0.05)  # (the worker thread hands the answer over)
+        search.value = 'github'
+    await asyncio.sleep(0.2)  # the page has taken both answers
+    assert set(home_cards(user)) == {'GitHub'}
+
+
+async def test_an_answer_that_arrives_after_the_person_left_the_home_makes_no_cards(
+        user: User, make_user, add_secret, monkeypatch) -> None:
+    alice = make_user('alice')
+    add_secret(alice, name='Stripe')
+    await log_in(user, 'alice')
+    await user.should_see(kind=CardGrid, retries=SLOW)
+    release, answered = _held(monkeypatch, 'stripe')
+    field(user, 'Search').value = 'stripe'
+    await asyncio.sleep(0.1)  # its store call has started and waits
+    go(user, '/mysafe/api-secrets')
+    await user.should_see(kind=ui.table, retries=SLOW)
+    release.set()
+    await until(answered.is_set)
+    await asyncio.sleep(0.2)  # the left page's refresh has taken the answer
+    assert not [element for element in list(user.client.elements.values()) if isinstance(element, CardGrid)]
+
+
+def _held(monkeypatch, term: str) -> tuple[threading.Event, threading.Event]:
+    """The store slow for the home's search for `term` (a busy database): its call waits in its worker thread until
+    the first event is set; the second is set once it has answered."""
     release, answered = threading.Event(), threading.Event()
     listing = api_secrets.list_api_secrets
 
-    def held_for_stripe(actor, **kwargs):  # the store slow for one search (a busy database), in its worker thread
-        if kwargs.get('search') == 'stripe':
+    def held(actor, **kwargs):
+        if kwargs.get('search') == term:
             release.wait(10)
             try:
                 return listing(actor, **kwargs)
@@ -35,17 +78,8 @@ async def test_an_earlier_search_answered_late_does_not_add_its_cards_to_a_later
                 answered.set()
         return listing(actor, **kwargs)
 
-    monkeypatch.setattr(api_secrets, 'list_api_secrets', held_for_stripe)
-    search = field(user, 'Search')
-    search.value = 'stripe'
-    await asyncio.sleep(0.1)  # its store call has started and waits
-    search.value = 'github'
-    await until(lambda: set(home_cards(user)) == {'GitHub'})
-
-    release.set()  # the first search's answer arrives after the second's
-    await until(answered.is_set)
-    await asyncio.sleep(0.2)  # the page takes it
-    assert set(home_cards(user)) == {'GitHub'}
+    monkeypatch.setattr(api_secrets, 'list_api_secrets', held)
+    return release, answered
 
 
 async def test_disable_on_a_card_asks_then_disables_and_the_card_leaves_the_home(
@@ -63,17 +97,37 @@ async def test_disable_on_a_card_asks_then_disables_and_the_card_leaves_the_home
 
 
 async def test_a_card_action_for_an_id_the_home_did_not_show_does_nothing(user: User, make_user, add_secret) -> None:
-    """The browser sends a card's id: an id of another person's secret, or one that is no number, opens nothing."""
+    """The browser sends a card's id: an id of another person's secret, or one that is no number, opens nothing and
+    asks the store nothing."""
     alice, bob = make_user('alice'), make_user('bob')
     stripe = add_secret(alice, name='Stripe', client_secret='sk_live_alice')
     bobs = add_secret(bob, name='Bob private', client_secret='sk_live_bob')
+    assert stripe == 1  # so that `True`, which equals 1 as a dict key, would find Stripe's card
     await log_in(user, 'alice')
     await user.should_see(kind=CardGrid, retries=SLOW)
     grid = user.find(kind=CardGrid)
     for action in ('view', 'edit', 'share', 'toggle'):
-        for forged in (bobs, str(stripe), [stripe], {'id': stripe}, True):
+        for forged in (bobs, str(stripe), {'id': stripe}, True):
             grid.trigger(action, forged)
     await asyncio.sleep(0.3)  # what a handler would have started has had time to show
     assert not [name for name in ('Confirmation', 'Share', 'Protected information') if open_dialog(user, name)]
+    assert not user.notify.messages  # not even a refusal: the store was not asked
     assert user.back_history[-1] == '/mysafe'
     assert api_secrets.get_api_secret(Actor(bob.id), bobs).enabled
+
+
+async def test_a_viewer_cannot_open_the_actions_their_card_does_not_offer(user: User, make_user, add_secret) -> None:
+    """A card shared to view only has no More actions; Edit, Share or Disable sent with its id anyway does nothing."""
+    alice, vera = make_user('alice'), make_user('vera')
+    stripe = add_secret(alice, name='Stripe')
+    sharing.share(Actor(alice.id), [stripe], {vera.id: False})
+    await log_in(user, 'vera')
+    await user.should_see(kind=CardGrid, retries=SLOW)
+    assert home_cards(user)['Stripe']['can_edit'] is False
+    for action in ('edit', 'share', 'toggle'):
+        press_on_card(user, action, 'Stripe')
+    await asyncio.sleep(0.3)
+    assert not [name for name in ('Confirmation', 'Share') if open_dialog(user, name)]
+    assert user.back_history[-1] == '/mysafe'
+    press_on_card(user, 'view', 'Stripe')  # what the card does offer
+    await user.should_see('Protected information', retries=SLOW)

@@ -26,7 +26,7 @@ export default {
           <q-space />
           <q-btn v-if="card.can_edit" flat round dense color="primary" icon="more_vert" aria-label="More actions"
                  title="More actions" aria-haspopup="menu"
-                 @click="if (menus[card.id] === undefined) menus[card.id] = true;">
+                 @click="() => { if (menus[card.id] === undefined) menus[card.id] = true; }">
             <q-menu v-if="menus[card.id] !== undefined" v-model="menus[card.id]">
               <q-item clickable v-close-popup role="menuitem" @click="$emit('edit', card.id)">
                 <q-item-section>Edit</q-item-section>
@@ -46,6 +46,7 @@ export default {
   props: {
     cards: Array,
   },
+  emits: ["view", "edit", "share", "toggle"],  // component events, not listeners on the grid's root element
   data() {
     return { menus: {} };
   },

@@ -9,8 +9,8 @@ from nicegui import events, ui
 
 class CardGrid(ui.element, component='card_grid.js'):
     """A grid of cards, one per dict of `cards` (id, name, owner, tags, shared, can_edit, is_owner, enabled).
-    Its buttons emit `view`, `edit`, `share` and `toggle` with the card's id; `on(action, handler)` calls the handler
-    with the card as sent (the dict of `cards`), for an id this grid holds, and never for another."""
+    Its buttons emit `view`, `edit`, `share` and `toggle` with the card's id; `on_card(action, handler)` calls the
+    handler with the card as sent (the dict of `cards`), for an id this grid holds, and never for another."""
 
     def __init__(self, cards: list[dict[str, Any]]) -> None:
         super().__init__()

@@ -26,7 +26,7 @@ async def create(user: UserInfo) -> None:
     with page('MySafe'):
         with ui.row().classes('w-full items-center'):
             # 200 ms after the last keystroke: the answer then shows within SPEC's 400 ms of it
-            search = ui.input('Search', on_change=lambda: cards.refresh()).props('clearable debounce=200 dense')
+            search = ui.input('Search', on_change=lambda: reload()).props('clearable debounce=200 dense')
             search.props('type=search')
             limit_length(search, MAX_FILTER_LENGTH)
             ui.space()
@@ -34,26 +34,35 @@ async def create(user: UserInfo) -> None:
                 with ui.menu():
                     menu_item('Add API secret', on_click=lambda: ui.navigate.to('/mysafe/api-secrets/new'))
 
-        searches = itertools.count()
-        latest = [0]  # the search whose cards the page shows (each refresh starts a new one)
+        searches = itertools.count(1)
+        latest = [0]  # the refresh whose cards the page shows
+
+        def reload():
+            """The cards again, for the search as it is now. The refresh takes its number as it is asked for: NiceGUI
+            empties the cards at once but runs the new refresh a turn of the event loop later, and an earlier answer
+            arriving in that turn would otherwise still be the latest."""
+            latest[0] = next(searches)
+            return cards.refresh(latest[0])
 
         @ui.refreshable
-        async def cards() -> None:
-            asked = latest[0] = next(searches)
+        async def cards(asked: int = 0) -> None:
             page_of = await call(api_secrets.list_api_secrets, search=search.value or '', only_enabled=True,
                                  per_page=HOME_LIMIT, fields={'search': search})
-            # A later search was typed meanwhile: its cards, not these, are the answer (NiceGUI does not stop a
-            # refresh that is still running; its cards would be added to the later search's).
-            if page_of is FAILED or asked != latest[0]:
+            # A later refresh was asked for meanwhile: its cards, not these, are the answer (NiceGUI does not stop a
+            # refresh that is still running; these would be added to the later one's). Or the person left the page.
+            if page_of is FAILED or asked != latest[0] or search.is_deleted:
                 return
             if not page_of.items:
                 _empty(bool(search.value))
                 return
             grid = CardGrid([_card(item) for item in page_of.items])
             grid.on_card('view', lambda card: open_protected_information(card['id']))
-            grid.on_card('edit', lambda card: ui.navigate.to(f'/mysafe/api-secrets/{card["id"]}/edit'))
-            grid.on_card('share', lambda card: open_share_dialog([card['id']], cards.refresh))
-            grid.on_card('toggle', lambda card: set_enabled([card['id']], not card['enabled'], cards.refresh))
+            # The actions the card's menu offers, and only those (the store checks again on each).
+            grid.on_card('edit', lambda card: ui.navigate.to(f'/mysafe/api-secrets/{card["id"]}/edit')
+                         if card['can_edit'] else None)
+            grid.on_card('share', lambda card: open_share_dialog([card['id']], reload) if card['is_owner'] else None)
+            grid.on_card('toggle', lambda card: set_enabled([card['id']], not card['enabled'], reload)
+                         if card['can_edit'] else None)
             if page_of.total > len(page_of.items):
                 ui.label(f'Showing {len(page_of.items)} of {page_of.total}. Search to narrow down, or open ') \
                     .classes('text-grey-9')
