@@ -1,4 +1,4 @@
-"""Disable and Enable (the store checks the permission), and who may edit."""
+"""Disable and Enable (the store checks the permission), and which actions a secret's menu offers."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,6 +14,12 @@ from .store_call import FAILED, call, done
 
 def can_edit(permission: str) -> bool:
     return permission in (OWNER, CAN_EDIT)
+
+
+def offered(permission: str) -> dict[str, bool]:
+    """Which actions a list row's or a home card's menu offers: Edit and Disable / Enable (`can_edit`), and Share
+    (`is_owner`)."""
+    return {'can_edit': can_edit(permission), 'is_owner': permission == OWNER}
 
 
 async def set_enabled(secret_ids: list[int], enabled: bool, on_change: Callable[[], None]) -> None:

@@ -5,11 +5,11 @@ from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 
 from store import api_secrets
-from store.records import OWNER, ApiSecretFilter, ApiSecretSummary, UserInfo
+from store.records import ApiSecretFilter, ApiSecretSummary, UserInfo
 
 from ..components.display import when
 from ..components.paged_table import CHOICES, FilterPanel, PagedTable
-from ..components.secret_actions import can_edit, set_enabled
+from ..components.secret_actions import offered, set_enabled
 from ..components.share_dialog import open_share_dialog
 from ..frame import page, requires_user
 
@@ -205,5 +205,5 @@ def _row(item: ApiSecretSummary) -> dict:
         'id': item.id, 'name': item.name, 'url': item.url, 'tags': ', '.join(item.tags),
         'shared': 'Yes' if item.shared else 'No', 'owner': item.owner, 'last_use': when(item.last_used_at),
         'status': 'Enabled' if item.enabled else 'Disabled', 'enabled': item.enabled,
-        'can_edit': can_edit(item.permission), 'is_owner': item.permission == OWNER,
+        **offered(item.permission),
     }

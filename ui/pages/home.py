@@ -6,14 +6,14 @@ import itertools
 from nicegui import ui
 
 from store import api_secrets
-from store.records import OWNER, ApiSecretSummary, UserInfo
+from store.records import ApiSecretSummary, UserInfo
 from store.validation import MAX_FILTER_LENGTH
 
 from ..components.card_grid import CardGrid
 from ..components.forms import limit_length
 from ..components.menus import menu_item
 from ..components.protected_information import open_protected_information
-from ..components.secret_actions import can_edit, set_enabled
+from ..components.secret_actions import offered, set_enabled
 from ..components.share_dialog import open_share_dialog
 from ..components.store_call import FAILED, call
 from ..frame import page, requires_user
@@ -74,7 +74,7 @@ async def create(user: UserInfo) -> None:
 def _card(item: ApiSecretSummary) -> dict:
     """What a card shows of a secret, and which of its actions it offers (the store checks again)."""
     return {'id': item.id, 'name': item.name, 'owner': item.owner, 'tags': item.tags, 'shared': item.shared,
-            'can_edit': can_edit(item.permission), 'is_owner': item.permission == OWNER, 'enabled': item.enabled}
+            'enabled': item.enabled, **offered(item.permission)}
 
 
 def _empty(searching: bool) -> None:
