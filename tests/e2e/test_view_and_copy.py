@@ -90,6 +90,24 @@ def test_home_shortcut_view_api_secret_opens_protected_information(logged_in: Ca
     expect(page).to_have_url(re.compile(r'/mysafe$'))
 
 
+def test_a_home_card_s_name_opens_its_details_in_the_same_page(logged_in: Callable[..., Page], data: Seeded) -> None:
+    """The card's title is a link to the secret's details, followed inside the app (no page load: the socket and
+    whatever the page holds stay), and Back returns to the home."""
+    secret = data.stripe
+    page = logged_in(data.owner)
+    card = page.get_by_role('article', name=secret.name)
+    link = card.get_by_role('link', name=secret.name)
+    expect(link).to_have_attribute('href', f'/mysafe/api-secrets/{secret.id}')
+    page.evaluate('() => { window.__same_page = true; }')
+    link.click()
+    expect(page).to_have_url(re.compile(rf'/mysafe/api-secrets/{secret.id}$'))
+    expect(page.get_by_role('heading', name='API secret details')).to_be_visible()
+    expect(field_value(page, 'Name')).to_have_text(secret.name)
+    assert page.evaluate('() => window.__same_page === true')
+    page.go_back()
+    expect(page.get_by_role('article', name=secret.name)).to_be_visible()
+
+
 def _grid_menu_to_mysafe(page: Page) -> None:
     page.get_by_role('button', name='Grid Menu').click()
     modules = page.get_by_role('menu').filter(has_text='MySafe')
