@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""How long other requests wait while one person's MySafe home is made (60 shortcut cards), in Debian's Chromium.
+"""How long other requests wait while one person's page is made, in Debian's Chromium: MySafe home (60 shortcut
+cards) opened from the API secrets list, or (--to list) the list opened from the home.
 
-    .venv/bin/python bench/home_stall.py [--keep /tmp/scale-data] [--set sqlite:100] [--runs 15]
+    .venv/bin/python bench/home_stall.py [--keep /tmp/scale-data] [--set sqlite:100] [--runs 15] [--to home|list]
 
 One server (tests/harness.py) on a data set bench/scale.py built and kept (run it first with the same --keep): the
-person who sees all of it opens the home from the API secrets list, while another client asks GET /healthz over and
-over (a request the event loop answers, its database check in a worker thread). Prints, p50 over the runs: the
-longest a health check waited while the home was made, the same when nothing else happens, and the time from the
-click to the 60th card drawn. A page made in one go on the event loop holds every other request until it is done.
+person who sees all of it opens the page, while another client asks GET /healthz over and over (a request the
+event loop answers, its database check in a worker thread). Prints, p50 over the runs: the longest a health check
+waited while the page was made, the same when nothing else happens, and the time from the click to the page drawn
+(the 60th card, or the list's first row). A page made in one go on the event loop holds every other request until
+it is done.
 """
 from __future__ import annotations
 
@@ -36,7 +38,10 @@ def main() -> None:
     parser.add_argument('--keep', default='/tmp/scale-data')
     parser.add_argument('--set', default='sqlite:100')
     parser.add_argument('--runs', type=int, default=15)
+    parser.add_argument('--to', choices=('home', 'list'), default='home')
     args = parser.parse_args()
+    pages = {'home': ('Home', 'API secrets'), 'list': ('API secrets', 'Home')}
+    target, start = pages[args.to]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         session = Session(browser, args.set, args.keep, 'all')
@@ -45,14 +50,14 @@ def main() -> None:
             idle, held, shown = [], [], []
             for run in range(args.runs + 1):
                 menu = session.page.get_by_role('navigation', name='MySafe menu')
-                menu.get_by_role('link').filter(has_text='API secrets').click()
-                session.page.locator('main tbody tr').first.wait_for()
+                menu.get_by_role('link').filter(has_text=start).click()
+                _drawn(session.page, start)
                 _settle(session)
                 idle_from = time.perf_counter()
                 session.page.wait_for_timeout(300)
                 started = time.perf_counter()
-                menu.get_by_role('link').filter(has_text='Home').click()
-                session.page.get_by_role('article').nth(CARDS - 1).wait_for(timeout=60_000)
+                menu.get_by_role('link').filter(has_text=target).click()
+                _drawn(session.page, target)
                 drawn = time.perf_counter()
                 _settle(session)
                 if run:  # the first warms up
@@ -63,10 +68,19 @@ def main() -> None:
         finally:
             session.close()
             browser.close()
-    print(f'{args.set}, the home of {CARDS} cards, p50 of {args.runs} (ms):')
-    print('| longest wait of a health check while the home is made | when idle | click to the last card drawn |')
+    made = f'the home of {CARDS} cards' if args.to == 'home' else 'the API secrets list'
+    print(f'{args.set}, {made}, p50 of {args.runs} (ms):')
+    print('| longest wait of a health check while the page is made | when idle | click to the page drawn |')
     print('|---|---|---|')
     print(f'| {statistics.median(held):.0f} | {statistics.median(idle):.0f} | {statistics.median(shown):.0f} |')
+
+
+def _drawn(page, link: str) -> None:
+    """Wait for the page the menu's `link` opens: the home's last card, or the list's first row."""
+    if link == 'Home':
+        page.get_by_role('article').nth(CARDS - 1).wait_for(timeout=60_000)
+    else:
+        page.locator('main tbody tr').first.wait_for(timeout=60_000)
 
 
 class Probe:
