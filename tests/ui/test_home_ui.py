@@ -10,10 +10,11 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from store import api_secrets, sharing
+from store import api_secrets, listing, sharing
 from store.records import Actor
 
 from ui.components.card_grid import CardGrid
+from ui.pages import home
 
 from .helpers import SLOW, answer_confirmation, field, go, home_cards, log_in, open_dialog, press_on_card, until
 
@@ -131,3 +132,18 @@ async def test_a_viewer_cannot_open_the_actions_their_card_does_not_offer(user: 
     assert user.back_history[-1] == '/mysafe'
     press_on_card(user, 'view', 'Stripe')  # what the card does offer
     await user.should_see('Protected information', retries=SLOW)
+
+
+@pytest.mark.parametrize(('secrets', 'says'), [(3, 'Showing 2 of 3.'), (5, 'Showing 2 of more than 3.')])
+async def test_the_home_says_how_many_more_secrets_there_are(
+        user: User, make_user, add_secret, monkeypatch, secrets: int, says: str) -> None:
+    """Beyond what the store counts (listing.COUNT_CAP), the home says "more than", not a number it does not know."""
+    monkeypatch.setattr(home, 'HOME_LIMIT', 2)
+    monkeypatch.setattr(listing, 'COUNT_CAP', 3)
+    alice = make_user('alice')
+    for n in range(secrets):
+        add_secret(alice, name=f'Service {n}')
+    await log_in(user, 'alice')
+    await user.should_see(kind=CardGrid, retries=SLOW)
+    assert len(home_cards(user)) == 2
+    await user.should_see(says + ' Search to narrow down, or open ')

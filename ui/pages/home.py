@@ -63,8 +63,9 @@ async def create(user: UserInfo) -> None:
             grid.on_card('share', lambda card: open_share_dialog([card['id']], reload) if card['is_owner'] else None)
             grid.on_card('toggle', lambda card: set_enabled([card['id']], not card['enabled'], reload)
                          if card['can_edit'] else None)
-            if page_of.total > len(page_of.items):
-                ui.label(f'Showing {len(page_of.items)} of {page_of.total}. Search to narrow down, or open ') \
+            if page_of.total > len(page_of.items) or page_of.more:  # the store counts only so far (Page.more)
+                matching = f'more than {page_of.total:,}' if page_of.more else f'{page_of.total:,}'
+                ui.label(f'Showing {len(page_of.items)} of {matching}. Search to narrow down, or open ') \
                     .classes('text-grey-9')
                 ui.link('API secrets', '/mysafe/api-secrets')
 
