@@ -218,6 +218,46 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
             assert gathered == expected, name
 
 
+def test_a_common_text_counted_through_its_index_counts_only_what_the_person_sees(world, monkeypatch,
+                                                                                  started_store):
+    """On PostgreSQL a common text may be counted from its trigram index (listing.ENTRY_COST): the count holds only
+    what the person sees (carol's "Alpha of carol" is not alice's), and when it finds no more than COUNT_CAP, they
+    are every match."""
+    if started_store.name != 'postgresql':
+        pytest.skip('SQLite always scans: its trigram table took longer')
+    alice, *_ = world
+    monkeypatch.setattr(permissions, 'MANY', 1)
+    # The first two rows (alice's Zeta and alpha) hold one match: common at these numbers, and the index is cheaper.
+    for constant, value in (('COUNT_CAP', 1), ('SAMPLE', 2), ('SCAN_MAX', 8), ('ENTRY_COST', 0)):
+        monkeypatch.setattr(listing, constant, value)
+    answers, one_indexed_text = [], listing._one_indexed_text
+
+    def recorded(*args):
+        answers.append(one_indexed_text(*args))
+        return answers[-1]
+    monkeypatch.setattr(listing, '_one_indexed_text', recorded)
+    page = api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(name='ALPHA'))
+    assert answers == [True]  # the index was asked
+    assert ([item.name for item in page.items], page.total, page.more) == (['alpha'], 1, False)
+
+
+def test_a_text_the_sample_thinks_rare_is_counted_whole_with_a_gather_max_below_the_count_cap(
+        started_store, make_actor, add_secret, monkeypatch):
+    """Regression: with GATHER_MAX below COUNT_CAP, a text that the first rows say is rare but that matches more than
+    GATHER_MAX secrets (and fewer than COUNT_CAP) was gathered only up to GATHER_MAX: an empty page, a short total."""
+    alice = make_actor('alice', display_name='Alice')
+    for name in ['match 0', 'other 1', 'other 2', 'other 3', 'other 4', 'match 5', 'match 6', 'match 7', 'match 8',
+                 'match 9']:
+        add_secret(alice, name=name)
+    monkeypatch.setattr(permissions, 'MANY', 1)
+    # One match in the first five rows of ten: two expected, at most three gathered; not common enough to scan.
+    for constant, value in (('COUNT_CAP', 8), ('GATHER_MAX', 3), ('SAMPLE', 5), ('SCAN_MAX', 10)):
+        monkeypatch.setattr(listing, constant, value)
+    page = api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(name='match'), per_page=3)
+    assert ([item.name for item in page.items], page.total, page.more) == (['match 0', 'match 5', 'match 6'], 6,
+                                                                            False)
+
+
 def test_the_owner_sort_follows_a_new_secret_and_a_renamed_owner(world, make_actor, add_secret):
     """The Owner sort reads each secret's copy of its owner's name (api_secret.owner_key), kept by triggers."""
     alice, *_ = world

@@ -21,7 +21,7 @@ CONSTANTS = {  # each round picks one value of each, small so that every way of 
     'COUNT_CAP': [1, 2, 3, 5, 8, 100], 'WINDOW_MIN': [1, 2, 4], 'WINDOW': [2, 3], 'WINDOW_MAX': [0, 4, 8, 32],
     'WALK_MAX': [0, 5, 10**9], 'SAMPLE': [1, 2, 5, 20], 'SCAN_MAX': [2, 4, 8, 20, 1000],
     'OWNERS_MAX': [0, 1, 2, 20], 'OWNED_MAX': [0, 10, 10**6], 'MERGED_MAX': [0, 6, 2000],
-    'GATHER_MAX': [0, 4, 10**6],
+    'GATHER_MAX': [0, 4, 10**6], 'ENTRY_COST': [0, 1],
 }
 
 
