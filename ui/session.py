@@ -22,6 +22,11 @@ from .worker import in_worker
 
 IDLE_TIMEOUT = 30 * 60
 ABSOLUTE_TIMEOUT = 12 * 60 * 60
+# The last-seen time is written at most once per SEEN_STEP seconds: each write is the user storage written out (a
+# file, or with several instances a Redis write published to every instance), and most clicks come within seconds
+# of the one before. It may lag the last action by up to SEEN_STEP, so a session ends after IDLE_TIMEOUT +
+# SEEN_STEP since it was written: never before 30 idle minutes, at most SEEN_STEP after.
+SEEN_STEP = 30
 
 
 COMPLETE_PATH = '/auth/complete'
@@ -114,10 +119,10 @@ def _live_user_id(touch: bool = True) -> int | None:
     data = _user_storage()
     user_id, login_at, seen_at = data.get('user_id'), data.get('login_at', 0), data.get('seen_at', 0)
     now = _now()
-    if (user_id is None or not isinstance(data.get('generation'), int) or now - seen_at > IDLE_TIMEOUT
+    if (user_id is None or not isinstance(data.get('generation'), int) or now - seen_at > IDLE_TIMEOUT + SEEN_STEP
             or now - login_at > ABSOLUTE_TIMEOUT):
         return None
-    if touch:
+    if touch and now - seen_at >= SEEN_STEP:
         data['seen_at'] = now
     return int(user_id)
 
