@@ -272,8 +272,7 @@ def _shown(user: User, query):
 def _gathered(matching, order: list, offset: int, limit: int, cap: int) -> tuple[list[int], int]:
     """The ids of one page of the first `cap` matches, sorted on the terms of `order` gathered with them, and how many
     were gathered."""
-    gathered, keys = _gathering(matching, order, cap)
-    count = Select([gathered], [fn.COUNT(SQL('*'))])
+    gathered, keys, count = _gathering(matching, order, cap)
     rows = db.execute(gathered.select_from(gathered.c.id, count).order_by(*keys).offset(offset).limit(limit)
                       ).fetchall()
     return [row[0] for row in rows], rows[0][1] if rows else _count(gathered)
@@ -284,9 +283,8 @@ def _gathered_rows(user: User, matching, order: list, offset: int, limit: int, c
     """`_gathered`, with the page's rows (_shown's) read in the same statement (a second one cost a round trip and a
     plan: for where the page is likely among those gathered). Without `cap`, every match is gathered, and past the
     last page the count is 0 (not counted)."""
-    gathered, keys = _gathering(matching, order, cap)
+    gathered, keys, count = _gathering(matching, order, cap)
     names = [key.node.name for key in keys]
-    count = Select([gathered], [fn.COUNT(SQL('*'))])
     page = (gathered.select_from(gathered.c.id, *(key.node for key in keys), count.alias('total'))
             .order_by(*keys).offset(offset).limit(limit).cte('page', columns=('id', *names, 'total'),
                                                               materialized=True))
@@ -297,15 +295,17 @@ def _gathered_rows(user: User, matching, order: list, offset: int, limit: int, c
 
 
 def _gathering(matching, order: list, cap: int | None):
-    """The matches (the first `cap`, when given) with the terms of `order`, as a CTE, and its ORDER BY."""
+    """The matches (the first `cap`, when given) with the terms of `order`, as a CTE; its ORDER BY; and its count, as a
+    subquery of a statement that holds the CTE."""
     names = [f'key{n}' for n in range(len(order))]
     query = matching.select(ApiSecret.id, *(term.node for term in order))
     gathered = (query.limit(cap) if cap else query).cte('gathered', columns=('id', *names), materialized=True)
-    return gathered, [Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)]
+    keys = [Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)]
+    return gathered, keys, Select([gathered], [fn.COUNT(SQL('*'))])
 
 
 def _count(gathered) -> int:
-    """How many a gathering holds (for a page past the last, which held no row to say it)."""
+    """How many a gathering holds, in a statement of its own (for a page past the last, which held no row to say it)."""
     return db.execute(gathered.select_from(fn.COUNT(SQL('*')))).fetchone()[0]
 
 
