@@ -116,9 +116,9 @@ def main() -> None:
 
 
 class Session:
-    """One data set's server, and a page logged in to it as `who`."""
+    """One data set's server, and a page logged in to it as `who` (with `init_scripts` too, after IN_PAGE)."""
 
-    def __init__(self, browser, data_set: str, keep: str, who: str) -> None:
+    def __init__(self, browser, data_set: str, keep: str, who: str, init_scripts: tuple[str, ...] = ()) -> None:
         backend, size = data_set.split(':')
         self.name = data_set
         store = kept_store(backend, f'scale_{_label(int(size))}', keep)
@@ -127,7 +127,8 @@ class Session:
         env = {'MYSAFE_DATABASE_URL': store.url} if backend == 'postgresql' else {}
         self.server = AppServer(store.data_dir, **env).start()
         self.context = browser.new_context(base_url=self.server.url, viewport=VIEWPORT)
-        self.context.add_init_script(IN_PAGE)
+        for script in (IN_PAGE, *init_scripts):
+            self.context.add_init_script(script)
         self.page = self.context.new_page()
         self.frames: list[str] = []
         self.page.on('websocket', lambda socket: socket.on('framereceived',
