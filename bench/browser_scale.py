@@ -281,9 +281,13 @@ def _filter(session: Session, field: str, value: str) -> tuple[float, float]:
     apply = session.page.get_by_role('button', name='Filter', exact=True)
     _set(session.page, field, value)
     timed = _timed_update(session, apply.click, TABLE_UPDATE)
-    _set(session.page, field, 'All' if field in ('Shared', 'Enabled') else '')
+    _clear(session.page, field)
     _timed_update(session, apply.click, TABLE_UPDATE)
     return timed
+
+
+def _clear(page: Page, field: str) -> None:
+    _set(page, field, 'All' if field in ('Shared', 'Enabled') else '')
 
 
 def _set(page: Page, field: str, value: str) -> None:

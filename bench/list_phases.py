@@ -111,7 +111,7 @@ def _measure(browser, session, field: str, value: str, runs: int, trace: bool) -
             if events is not None:
                 for name, figure in _between_arrival_and_paint(events).items():
                     traced[name].append(figure)
-        browser_scale._set(page, field, '')
+        browser_scale._clear(page, field)
         browser_scale._timed_update(session, apply.click, browser_scale.TABLE_UPDATE)
     return phases, traced
 

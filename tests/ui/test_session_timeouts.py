@@ -36,6 +36,13 @@ async def _goes_to_login(user: User, path: str) -> None:
     await user.should_see('Log in to MySafe', retries=SLOW)
 
 
+async def _act(user: User, path: str) -> None:
+    """Open `path`, and wait until its page has read the session (the person acting) before the clock moves on."""
+    go(user, path)
+    await until(lambda: user.back_history[-1] == path)
+    await page_built(user)
+
+
 async def test_thirty_idle_minutes_end_the_session(user: User, make_user, add_secret, clock) -> None:
     await _logged_in(user, make_user, add_secret)
     clock(minutes=31)
@@ -48,9 +55,7 @@ async def test_activity_keeps_the_session_alive_but_not_past_twelve_hours(
     paths = ('/mysafe/api-secrets', '/mysafe')  # each step opens the other page: staying put is no action
     for step in range(1, 29):  # an action every 25 minutes, up to 11 h 40 min after logging in
         clock(minutes=25)
-        go(user, paths[step % 2])
-        await until(lambda step=step: user.back_history[-1] == paths[step % 2])
-        await page_built(user)  # the page read the session (the person acting) before the clock moves on
+        await _act(user, paths[step % 2])
     clock(minutes=25)  # 12 h 05 min after logging in, 25 minutes after the last action
     await _goes_to_login(user, '/mysafe')
 
@@ -60,12 +65,6 @@ def _seen_at() -> float:
     stored = [data for data in app.storage._users.values() if data.get('user_id') is not None]  # pylint: disable=protected-access
     assert len(stored) == 1
     return stored[0]['seen_at']
-
-
-async def _act(user: User, path: str) -> None:
-    go(user, path)
-    await until(lambda: user.back_history[-1] == path)
-    await page_built(user)
 
 
 async def test_clicks_close_together_write_the_last_seen_time_once(user: User, make_user, add_secret, clock) -> None:
