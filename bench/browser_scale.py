@@ -31,9 +31,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scale import _label  # noqa: E402
+from scale import built  # noqa: E402
 from screenshots import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
-from stores import kept_store  # noqa: E402
 from tests.harness import AppServer  # noqa: E402
 
 PASSWORD = 'benchmark password'  # bench/scale.py's users
@@ -119,12 +118,9 @@ class Session:
     """One data set's server, and a page logged in to it as `who` (with `init_scripts` too, after IN_PAGE)."""
 
     def __init__(self, browser, data_set: str, keep: str, who: str, init_scripts: tuple[str, ...] = ()) -> None:
-        backend, size = data_set.split(':')
         self.name = data_set
-        store = kept_store(backend, f'scale_{_label(int(size))}', keep)
-        if not store.marker.exists():
-            raise SystemExit(f'{store.data_dir} is not built: run bench/scale.py --keep {keep} first')
-        env = {'MYSAFE_DATABASE_URL': store.url} if backend == 'postgresql' else {}
+        store, _ = built(data_set, keep)
+        env = {'MYSAFE_DATABASE_URL': store.url} if data_set.startswith('postgresql:') else {}
         self.server = AppServer(store.data_dir, **env).start()
         self.context = browser.new_context(base_url=self.server.url, viewport=VIEWPORT)
         for script in (IN_PAGE, *init_scripts):

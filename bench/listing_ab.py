@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
-from stores import kept_store  # noqa: E402
 from store import listing, runtime  # noqa: E402
 
 
@@ -38,15 +37,11 @@ def main() -> None:
     parser.add_argument('--who', default='all', choices=('all', 'some'))
     args = parser.parse_args()
     before = _listing_at(args.rev)
-    backend, size = args.set.split(':')
-    store = kept_store(backend, f'scale_{scale._label(int(size))}', args.keep)
-    if not store.marker.exists():
-        raise SystemExit(f'{store.data_dir} is not built: run bench/scale.py --keep {args.keep} first')
+    store, size = scale.built(args.set, args.keep)
     with store:
-        everyone, some = scale._kept_actors()
-        actor = everyone if args.who == 'all' else some
+        actor = scale.kept_actor(args.who)
         for action in args.actions.split('|'):
-            kwargs = scale.actions(int(size))[action]
+            kwargs = scale.actions(size)[action]
             old, new = (runtime.unit_of_work(module.list_api_secrets, actor, **kwargs) for module in (before, listing))
             if old != new:
                 raise SystemExit(f'{action}: the two give different pages')

@@ -114,6 +114,22 @@ def _label(size: int) -> str:
     return f'{size // 1_000_000}m' if size % 1_000_000 == 0 else f'{size // 1000}k' if size % 1000 == 0 else str(size)
 
 
+def built(data_set: str, keep: str):
+    """The kept store of `data_set` ('backend:size', as --keep built it), and its size; SystemExit when it is not
+    built (the tools that reuse these data sets)."""
+    backend, size = data_set.split(':')
+    store = kept_store(backend, f'scale_{_label(int(size))}', keep)
+    if not store.marker.exists():
+        raise SystemExit(f'{store.data_dir} is not built: run bench/scale.py --keep {keep} first')
+    return store, int(size)
+
+
+def kept_actor(who: str) -> Actor:
+    """`all` or `some` of the open kept store."""
+    everyone, some = _kept_actors()
+    return everyone if who == 'all' else some
+
+
 def _kept_actors() -> tuple[Actor, Actor]:
     ids = {user.username: user.id for user in User.select(User.id, User.username)
            .where(User.username.in_(['all', 'some']))}
