@@ -8,7 +8,7 @@ import io
 from dataclasses import replace
 from typing import NamedTuple, TextIO
 
-from peewee import JOIN, SQL, Ordering, PostgresqlDatabase, Select, fn
+from peewee import JOIN, SQL, Case, Ordering, PostgresqlDatabase, Select, fn
 
 from . import text_search
 from .accounts import acting_user, name_holds
@@ -261,8 +261,10 @@ def _shown(user: User, query):
     share of the secret read in the same statement: never the client secret, its key or the notes (reading every
     column into a model cost more than the look-up of a filter's page)."""
     share = Access.alias('share')
-    # Visible still (ids found a moment ago may be read here: a share removed since then leaves the page).
-    shows = (ApiSecret.owner == user.id) | (share.id.is_null(False) & share_shows(share))
+    # Visible still (ids found a moment ago may be read here: a share removed since then leaves the page). A CASE,
+    # not an OR of the two tables' columns: PostgreSQL planned the OR in 1.4 ms against 0.4 (api_secret's indexes
+    # weighed for each arm), more than it took to read the page's rows.
+    shows = Case(None, ((ApiSecret.owner == user.id, True),), share.id.is_null(False) & share_shows(share))
     return (query.select(*SHOWN, User.display_name, share.can_edit)
             .join_from(ApiSecret, User, on=(ApiSecret.owner == User.id))
             .join_from(ApiSecret, share, JOIN.LEFT_OUTER, on=(share.secret == ApiSecret.id) & (share.user == user.id))

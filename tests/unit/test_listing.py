@@ -9,7 +9,7 @@ import pytest
 
 from store import api_secrets, listing, permissions, sharing
 from store.errors import ValidationError
-from store.models import ApiSecret
+from store.models import Access, ApiSecret
 from store.records import ApiSecretFilter
 
 
@@ -63,6 +63,25 @@ def test_the_id_filter_and_that_it_never_reaches_a_secret_one_may_not_see(world)
     alice, ids = world
     assert _names(alice, id=str(ids['stripe'])) == ['Stripe']
     assert _names(alice, id=str(ids['carols'])) == []
+
+
+@pytest.mark.parametrize('change', ['unshared', 'disabled'])
+def test_a_secret_that_stops_showing_while_the_list_is_read_is_left_out(world, monkeypatch, change):
+    """The matches are found first and the page's rows read after: a share removed in between, or the secret of a
+    view-only share disabled, leaves the page (the rows are checked again); the person's own secrets stay, disabled
+    or not."""
+    alice, ids = world
+    rows_in_order = listing._rows_in_order
+
+    def changed_in_between(*args, **kwargs):
+        if change == 'unshared':
+            Access.delete().where((Access.secret == ids['github']) & (Access.user == alice.user_id)).execute()
+        else:
+            ApiSecret.update(enabled=False).where(ApiSecret.id == ids['github']).execute()
+        return rows_in_order(*args, **kwargs)
+
+    monkeypatch.setattr(listing, '_rows_in_order', changed_in_between)
+    assert _names(alice) == ['Stripe', 'Twilio']
 
 
 @pytest.mark.parametrize('filters, field', [
