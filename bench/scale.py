@@ -114,7 +114,7 @@ def _label(size: int) -> str:
     return f'{size // 1_000_000}m' if size % 1_000_000 == 0 else f'{size // 1000}k' if size % 1000 == 0 else str(size)
 
 
-def built(data_set: str, keep: str):
+def built(data_set: str, keep: str) -> tuple[kept_store, int]:
     """The kept store of `data_set` ('backend:size', as --keep built it), and its size; SystemExit when it is not
     built (the tools that reuse these data sets)."""
     backend, size = data_set.split(':')
