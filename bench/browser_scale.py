@@ -43,8 +43,9 @@ FILTERS = (('filter id', 'ID', '77'), ('filter name', 'Name', 'service 12'), ('f
            ('filter shared yes', 'Shared', 'Yes'), ('filter shared no', 'Shared', 'No'),
            ('filter enabled no', 'Enabled', 'No'), ('filter last use', 'Last use from', '2026-01-01'))
 TABLE_UPDATE = 'rowsNumber'  # in the server's update of the table (its pagination)
-# Timing in the page: when the person last clicked or pressed a key, and when each message from the server was drawn
-# (a task queued from the first animation frame after the message runs once that frame is painted).
+# Timing in the page: when the person last clicked or pressed a key, and when each message from the server arrived and
+# was drawn (a task queued from the first animation frame after the message runs once that frame is painted); a
+# message with a marker is also stamped in a Chrome trace ('update arrived', 'update painted': bench/list_phases.py).
 IN_PAGE = r'''
 (() => {
   window.__acted = 0;
@@ -61,10 +62,13 @@ IN_PAGE = r'''
       this.addEventListener('message', (event) => {  // before socket.io's own handler: added first
         const text = typeof event.data === 'string' ? event.data : '';
         const found = markers.filter((marker) => text.includes(marker));
+        const arrived = performance.now();
+        if (found.length) console.timeStamp('update arrived');
         requestAnimationFrame(() => {
           const channel = new MessageChannel();
           channel.port1.onmessage = () => {
-            window.__drawn.push({ markers: found, at: performance.now() });
+            if (found.length) console.timeStamp('update painted');
+            window.__drawn.push({ markers: found, arrived, at: performance.now() });
             window.__waiting.splice(0).forEach((check) => check());
           };
           channel.port2.postMessage(null);

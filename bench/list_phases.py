@@ -27,32 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import browser_scale  # noqa: E402
 from screenshots import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-# When a message left for the server, and when the table's update arrived (a console time stamp for the trace too),
-# by the page's clock; added to the page before its own scripts.
-STAMPS = r'''
+# When each message left for the page's server, by the page's clock (browser_scale's IN_PAGE says when each update
+# arrived and was painted, and stamps both in a trace); added to the page before its own scripts.
+SENT = r'''
 (() => {
   window.__sent = [];
-  window.__arrived = [];
-  const Native = window.WebSocket;
-  const send = Native.prototype.send;
-  Native.prototype.send = function (data) { window.__sent.push(performance.now()); return send.call(this, data); };
-  const listen = Native.prototype.addEventListener;
-  const seen = new WeakSet();  // a message is stamped once, whichever listener has it first
-  Native.prototype.addEventListener = function (type, handler, ...rest) {
-    if (type !== 'message') return listen.call(this, type, handler, ...rest);
-    return listen.call(this, type, function (event) {
-      if (!seen.has(event) && typeof event.data === 'string' && event.data.includes('rowsNumber')) {
-        seen.add(event);
-        window.__arrived.push(performance.now());
-        console.timeStamp('update arrived');
-        requestAnimationFrame(() => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => console.timeStamp('update painted');
-          channel.port2.postMessage(null);
-        });
-      }
-      return handler.call(this, event);
-    }, ...rest);
+  const send = window.WebSocket.prototype.send;
+  window.WebSocket.prototype.send = function (data) {
+    window.__sent.push(performance.now());
+    return send.call(this, data);
   };
 })();
 '''
@@ -73,7 +56,7 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for data_set in args.sets.split(','):
-            session = browser_scale.Session(browser, data_set, args.keep, 'all', init_scripts=(STAMPS,))
+            session = browser_scale.Session(browser, data_set, args.keep, 'all', init_scripts=(SENT,))
             try:
                 phases, traced = _measure(browser, session, field, value, args.runs, args.trace)
             finally:
@@ -96,15 +79,16 @@ def _measure(browser, session, field: str, value: str, runs: int, trace: bool) -
     for run in range(runs + 1):  # the first warms up
         browser_scale._set(page, field, value)
         browser_scale._settle(session)
-        page.evaluate('() => { window.__sent = []; window.__arrived = []; }')
+        page.evaluate('() => { window.__sent = []; }')
         if trace and run:
             browser.start_tracing(page=page, categories=CATEGORIES)
         painted = browser_scale._timed_update(session, apply.click, browser_scale.TABLE_UPDATE)[1]
         events = json.loads(browser.stop_tracing()) if trace and run else None
-        clock = page.evaluate('() => ({acted: window.__acted, sent: window.__sent, arrived: window.__arrived})')
+        clock = page.evaluate('() => ({acted: window.__acted, sent: window.__sent, drawn: window.__drawn})')
         if run:
             sent = min(at for at in clock['sent'] if at >= clock['acted'])
-            arrived = clock['arrived'][0]
+            arrived = next(update['arrived'] for update in clock['drawn']
+                           if browser_scale.TABLE_UPDATE in update['markers'])
             for name, figure in zip(PHASES, (sent - clock['acted'], arrived - sent,
                                              clock['acted'] + painted - arrived, painted)):
                 phases[name].append(figure)
