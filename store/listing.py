@@ -88,7 +88,7 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         # Many match, and either the visible secrets are gathered first already (permissions.visible_to) or no
         # index finds the matches: walk the sort's index, keeping the rows that match, to the end of the page.
         rows = _walk(user, _query(user, many, search, only_enabled, filters, owners=False, row_by_row=True), order,
-                     offset, per_page)
+                     offset, per_page, many=many)
     else:
         rows = _owners_page(user, search, only_enabled, filters, order, offset, per_page)
         if rows is None:
@@ -251,9 +251,22 @@ def _rows_in_order(user: User, ids: list[int], order: list, offset: int, limit: 
                 .order_by(found.c.id.is_null(), *order).offset(offset).limit(limit))
 
 
-def _walk(user: User, matching, order: list, offset: int, limit: int) -> list[tuple]:
-    """The page read in the sort's order from the matching rows (_shown's rows)."""
-    return list(_shown(user, matching).order_by(*order).offset(offset).limit(limit))
+def _walk(user: User, matching, order: list, offset: int, limit: int, many: bool = True) -> list[tuple]:
+    """The page read in the sort's order from the matching rows (_shown's rows).
+
+    A page past the first, for whoever sees many (a walk of the table): the page's ids and sort terms first, which
+    the sort's index holds with what the walk checks on each row it passes (migrations.WALK_CHECKS), then those
+    rows. Read in one statement with the rest, PostgreSQL read every row passed from the table to check it (the
+    last numbered page by Name at 100,000: 20,060 rows for 30, 12.9 -> 6.5 ms); for the first page, which passes
+    few, the statement it adds cost more (0.3-0.4 ms). Otherwise in one statement (the few are a CTE of
+    `matching`'s own, which a CTE around it would not hold)."""
+    if not (many and offset):
+        return list(_shown(user, matching).order_by(*order).offset(offset).limit(limit))
+    names, terms = _terms(order)
+    page = (matching.select(ApiSecret.id, *terms).order_by(*order).offset(offset).limit(limit)
+            .cte('page', columns=('id', *names), materialized=True))
+    return list(_shown(user, ApiSecret.select().with_cte(page).join(page, on=(ApiSecret.id == page.c.id)))
+                .order_by(*_ordered_by(page, names, order)))
 
 
 def _shown(user: User, query):
@@ -299,11 +312,20 @@ def _gathered_rows(user: User, matching, order: list, offset: int, limit: int, c
 def _gathering(matching, order: list, cap: int | None):
     """The matches (the first `cap`, when given) with the terms of `order`, as a CTE; its ORDER BY; and its count, as a
     subquery of a statement that holds the CTE."""
-    names = [f'key{n}' for n in range(len(order))]
-    query = matching.select(ApiSecret.id, *(term.node for term in order))
+    names, terms = _terms(order)
+    query = matching.select(ApiSecret.id, *terms)
     gathered = (query.limit(cap) if cap else query).cte('gathered', columns=('id', *names), materialized=True)
-    keys = [Ordering(getattr(gathered.c, name), term.direction) for name, term in zip(names, order)]
-    return gathered, keys, Select([gathered], [fn.COUNT(SQL('*'))])
+    return gathered, _ordered_by(gathered, names, order), Select([gathered], [fn.COUNT(SQL('*'))])
+
+
+def _terms(order: list) -> tuple[list[str], list]:
+    """The terms of `order` (the expressions it sorts on) and the names a CTE gives them."""
+    return [f'key{n}' for n in range(len(order))], [term.node for term in order]
+
+
+def _ordered_by(cte, names: list[str], order: list) -> list:
+    """`order`, on the terms a CTE holds under `names`."""
+    return [Ordering(getattr(cte.c, name), term.direction) for name, term in zip(names, order)]
 
 
 def _count(gathered) -> int:

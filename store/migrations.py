@@ -4,7 +4,9 @@
 """
 from __future__ import annotations
 
-from peewee import CharField, Database, Field
+import re
+
+from peewee import CharField, Database, Field, PostgresqlDatabase
 from playhouse.migrate import SchemaMigrator, migrate
 
 from . import owner_order, share_flag, text_search
@@ -36,11 +38,21 @@ SORT_TERMS = {
     'status': 'enabled, id',
 }
 OWNER_SORT_TERMS = 'owner_key, owner_id, id'
+# What a walk of a sort's index (listing._walk) checks on each row it passes for whoever sees many
+# (permissions.visible_to: the owner, the shared flag, and for a view-only share the state), held in the index of
+# each sort so that the rows a walk passes over are not read from the table: the last numbered page by Name at
+# 100,000 passed 20,060 rows to keep 2,010 (PostgreSQL 7.1 -> 1.7 ms, SQLite 9.7 -> 1.9 ms). PostgreSQL reads
+# them from the index alone (an index-only scan, which for lower(name) needs name as well); SQLite, which has no
+# INCLUDE, holds them as the last columns of the key and checks them before it reads the row (add_indexes).
+WALK_CHECKS = ('owner_id', 'shared', 'enabled')
+WALKED_SORTS = {**SORT_TERMS, 'owner': OWNER_SORT_TERMS}
+WALKED_TEXT = {'name': 'name', 'url': 'url'}  # the column under a sort's lower()
 INDEXES = {
-    **{f'api_secret_{sort}_order': f'api_secret ({terms})' for sort, terms in SORT_TERMS.items()},
+    **{f'api_secret_{sort}_walk': 'api_secret ({}) INCLUDE ({})'.format(terms, ', '.join(
+        column for column in (WALKED_TEXT.get(sort), *WALK_CHECKS) if column and column not in terms.split(', ')))
+       for sort, terms in WALKED_SORTS.items()},
     'api_secret_enabled_name_order': 'api_secret (enabled, lower(name), id)',
     'api_secret_owner_order': 'api_secret (owner_id, id)',  # a person's own secrets, by ID too
-    'api_secret_owner_name_order': f'api_secret ({OWNER_SORT_TERMS})',
     **{f'api_secret_of_owner_{sort}_order': f'api_secret (owner_id, {terms})' for sort, terms in SORT_TERMS.items()},
     # Partial indexes: of the shared rows only.
     'api_secret_shared_id_order': 'api_secret (id) WHERE shared',
@@ -53,6 +65,8 @@ INDEXES = {
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
+# Indexes of older versions that one of INDEXES replaces (dropped once it is made).
+REPLACED = (*(f'api_secret_{sort}_order' for sort in SORT_TERMS), 'api_secret_owner_name_order')
 
 
 def upgrade(database: Database) -> list[str]:
@@ -77,8 +91,13 @@ def add_indexes(database: Database) -> list[str]:
     existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
     for name, definition in INDEXES.items():
         if name not in existing:
+            if not isinstance(database, PostgresqlDatabase):  # the included columns as the key's last ones
+                definition = re.sub(r'\) INCLUDE \((.*)\)$', r', \1)', definition)
             database.execute_sql(f'CREATE INDEX IF NOT EXISTS {name} ON {definition}')
             added.append(name)
+    for name in REPLACED:
+        if name in existing:
+            database.execute_sql(f'DROP INDEX IF EXISTS {name}')
     return added + text_search.install(database)
 
 

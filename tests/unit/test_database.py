@@ -132,3 +132,24 @@ def test_a_database_from_before_the_added_columns_is_upgraded_with_its_data(star
     assert api_secrets.get_api_secret(alice, secret_id).name == 'Kept'
     shared = api_secrets.list_api_secrets(alice, filters=ApiSecretFilter(shared='Yes'))  # the flag was filled in
     assert [item.name for item in shared.items] == ['Kept'] and shared.items[0].shared
+
+
+def test_each_sort_index_holds_what_a_walk_checks_and_replaces_the_older_one(started_store):
+    """A page past the first is found by walking a sort's index (listing._walk); each row it passes is checked for
+    the person (owner, shared, state), read from the index itself (migrations.WALK_CHECKS). A database of an older
+    MySafe has the indexes without them: the new ones are made at start-up and the old ones dropped."""
+    from store import migrations
+    db.execute_sql('DROP INDEX api_secret_name_walk')
+    db.execute_sql('CREATE INDEX api_secret_name_order ON api_secret (lower(name), id)')  # as an older MySafe made it
+    assert 'api_secret_name_walk' in migrations.add_indexes(db.obj)
+    present = {index.name for index in db.get_indexes('api_secret')}
+    assert 'api_secret_name_order' not in present
+    for name in (name for name in migrations.INDEXES if name.endswith('_walk')):
+        assert name in present
+        if started_store.name == 'sqlite':
+            held = {row[2] for row in db.execute_sql(f'PRAGMA index_xinfo({name})').fetchall()}
+        else:
+            definition = db.execute_sql('SELECT indexdef FROM pg_indexes WHERE indexname = %s', (name,)).fetchone()[0]
+            held = set(definition.split(' INCLUDE (')[1].rstrip(')').split(', ')) | set(
+                migrations.WALKED_SORTS[name[len('api_secret_'):-len('_walk')]].split(', '))
+        assert set(migrations.WALK_CHECKS) <= held, (name, held)
