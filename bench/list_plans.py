@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Each statement one list call sends to PostgreSQL, with its planning and execution time (EXPLAIN ANALYZE, the
-best of five), set by set: where a call's time goes, and which part grows with the data. Prints ms per statement
-and the call's totals.
+"""Each statement one list call sends, with its planning and execution time on PostgreSQL (EXPLAIN ANALYZE, the
+best of five) or its time to run and fetch on SQLite (the best of five; SQLite plans as it runs), set by set: where
+a call's time goes, and which part grows with the data. Prints ms per statement and the call's totals.
 
     .venv/bin/python bench/list_plans.py --sets postgresql:100,postgresql:100000 --actions 'filter name|filter owner'
                                          [--who all|some]
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +37,13 @@ def main() -> None:
     parser.add_argument('--who', default='all', choices=('all', 'some'))
     args = parser.parse_args()
     for data_set in args.sets.split(','):
-        if not data_set.startswith('postgresql:'):
-            raise SystemExit(f'{data_set}: the plans are read from PostgreSQL only')
         store, size = scale.built(data_set, args.keep)
+        timed_one = _timed if data_set.startswith('postgresql:') else _run_and_fetched
         with store:
             actor = scale.kept_actor(args.who)
             for action in args.actions.split('|'):
                 statements = _statements(actor, scale.actions(size)[action])
-                timed = [(*runtime.unit_of_work(lambda _, sql=sql, params=params: _timed(sql, params), actor), sql)
+                timed = [(*runtime.unit_of_work(lambda _, sql=sql, params=params: timed_one(sql, params), actor), sql)
                          for sql, params in statements]
                 print(f'{data_set} {action}: planning {sum(t[0] for t in timed):.2f} ms, execution '
                       f'{sum(t[1] for t in timed):.2f} ms, {len(timed)} statements', flush=True)
@@ -78,6 +78,16 @@ def _timed(sql: str, params) -> tuple[float, float]:
         runs.append(tuple(float(re.search(fr'{label} Time: ([\d.]+)', text).group(1))
                           for label in ('Planning', 'Execution')))
     return min(runs, key=sum)
+
+
+def _run_and_fetched(sql: str, params) -> tuple[float, float]:
+    """(0, ms to run the statement and fetch its rows), the best of TRIES: SQLite has no separate planning time."""
+    runs = []
+    for _ in range(TRIES):
+        started = time.perf_counter()
+        db.execute_sql(sql, params).fetchall()
+        runs.append((time.perf_counter() - started) * 1000)
+    return 0.0, min(runs)
 
 
 if __name__ == '__main__':
