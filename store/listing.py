@@ -265,8 +265,14 @@ def _walk(user: User, matching, order: list, offset: int, limit: int, many: bool
     names, terms = _terms(order)
     page = (matching.select(ApiSecret.id, *terms).order_by(*order).offset(offset).limit(limit)
             .cte('page', columns=('id', *names), materialized=True))
-    return list(_shown(user, ApiSecret.select().with_cte(page).join(page, on=(ApiSecret.id == page.c.id)))
-                .order_by(*_ordered_by(page, names, order)))
+    return list(_page_rows(user, page, names, order))
+
+
+def _page_rows(user: User, page, names: list[str], order: list, *ctes):
+    """_shown's rows of the secrets a CTE of the page holds (reading `ctes` too), in `order` on the terms it holds
+    under `names`."""
+    return (_shown(user, ApiSecret.select().with_cte(*ctes, page).join(page, on=(ApiSecret.id == page.c.id)))
+            .order_by(*_ordered_by(page, names, order)))
 
 
 def _shown(user: User, query):
@@ -303,9 +309,7 @@ def _gathered_rows(user: User, matching, order: list, offset: int, limit: int, c
     page = (gathered.select_from(gathered.c.id, *(key.node for key in keys), count.alias('total'))
             .order_by(*keys).offset(offset).limit(limit).cte('page', columns=('id', *names, 'total'),
                                                               materialized=True))
-    rows = list(_shown(user, ApiSecret.select().with_cte(gathered, page).join(page, on=(ApiSecret.id == page.c.id)))
-                .select_extend(page.c.total)
-                .order_by(*(Ordering(getattr(page.c, key.node.name), key.direction) for key in keys)))
+    rows = list(_page_rows(user, page, names, order, gathered).select_extend(page.c.total))
     return [row[:-1] for row in rows], rows[0][-1] if rows else _count(gathered) if cap else 0
 
 
