@@ -36,7 +36,7 @@ def _serve(settings: Settings) -> int:
     from nicegui import app, ui
     from nicegui.storage import Storage
 
-    from ui import health, rest_api, security_headers, session, signatures
+    from ui import health, redis_storage, rest_api, security_headers, session, signatures
     from ui.app import root
 
     _raise_open_files_limit()
@@ -46,6 +46,7 @@ def _serve(settings: Settings) -> int:
     security_headers.install(app)
     health.install(app)
     session.install(app)
+    redis_storage.install()
     rest_api.install(app)
     signatures.install()
     ui.run(root, host=settings.host, port=settings.port, title='MySafe', language='en-US', reload=False,

@@ -125,7 +125,7 @@ def _on_a_cluster(count: int, instances: int, direct: bool, database_prefix: str
                      (lambda n: (cluster.url, f'127.{n // 250}.{n % 250 + 1}.1')))
             print(f'{count} sessions over {instances} instances '
                   f'{"directly, in turn" if direct else "through nginx (ip_hash), each from its own address"}')
-            asyncio.run(_bench(seeded, targets, entry, count))
+            asyncio.run(_bench(seeded, targets, entry, count, cluster.redis_url))
             nginx_log = Path(tmp, 'nginx', 'error.log')
             _print_problems('nginx', nginx_log.read_text() if nginx_log.exists() else '')
         finally:
@@ -151,7 +151,7 @@ def _seed(count: int, warm_ups: int) -> dict[str, dict[int, str]]:
 
 
 async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
-                 entry: Callable[[int], tuple[str, str | None]], count: int) -> None:
+                 entry: Callable[[int], tuple[str, str | None]], count: int, redis_url: str | None = None) -> None:
     started_cpu = time.process_time()
     # "Idle" is a server that has served: code paths and caches warmed, and each worker thread has hashed a
     # password twice. Argon2 takes 19 MiB a hash; glibc gives the first back to the system but raises its mmap
@@ -169,13 +169,15 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
     idle = {i.address: rss_mib(i.pid) for i in instances}
     sessions = [Session(f'user{n}', WireClient(url, source_address=source, timeout=TIMEOUT), seeded[f'user{n}'])
                 for n, (url, source) in enumerate(map(entry, range(count)))]
-    walls, memory, cpu, files = {}, {}, {}, {}
+    walls, memory, cpu, files, redis_clients = {}, {}, {}, {}, {}
+    redis_before = _redis_clients(redis_url)
     try:
         for title in PHASES:
             cpu_before = {i.address: cpu_seconds(i.pid) for i in instances}
             walls[title] = await _run(title, sessions)
             memory[title] = {i.address: rss_mib(i.pid) for i in instances}
             files[title] = {i.address: len(os.listdir(f'/proc/{i.pid}/fd')) for i in instances}
+            redis_clients[title] = _redis_clients(redis_url)
             cpu[title] = {i.address: cpu_seconds(i.pid) - cpu_before[i.address] for i in instances}
     finally:
         await asyncio.gather(*(session.client.close() for session in sessions))
@@ -184,9 +186,17 @@ async def _bench(seeded: dict[str, dict[int, str]], instances: list[Instance],
     _report(sessions, instances, walls, idle, memory, cpu)
     print('open files (sockets: websockets, database, Redis) of each instance after each phase: ' + '; '.join(
         f'{title}: {", ".join(str(n) for n in counts.values())}' for title, counts in files.items()))
+    if redis_url:
+        print(f'clients connected to Redis (all instances, and anything else using it): {redis_before} with the '
+              'sessions not yet open; after each phase: ' + '; '.join(f'{title}: {n}'
+                                                                    for title, n in redis_clients.items()))
     print(f'the benchmark client itself: {time.process_time() - started_cpu:.1f} s of CPU')
     for instance in instances:
         _print_problems(f'instance {instance.address}', instance.log())
+
+
+def _redis_clients(url: str | None) -> int | None:
+    return redis.Redis.from_url(url).info('clients')['connected_clients'] if url else None
 
 
 async def _run(title: str, sessions: list[Session]) -> float:
