@@ -65,8 +65,9 @@ INDEXES = {
     'user_display_name_order': '"user" (lower(display_name), id)',
     'access_user_secret_edit': 'access (user_id, secret_id, can_edit)',
 }
-# Indexes of older versions that one of INDEXES replaces (dropped once it is made).
-REPLACED = (*(f'api_secret_{sort}_order' for sort in SORT_TERMS), 'api_secret_owner_name_order')
+# Indexes of older versions that one of INDEXES replaces (dropped once it is made), or that another index holds as
+# its first columns (event_action: event_action_ip_at; each audit event wrote both).
+REPLACED = (*(f'api_secret_{sort}_order' for sort in SORT_TERMS), 'api_secret_owner_name_order', 'event_action')
 
 
 def upgrade(database: Database) -> list[str]:
@@ -88,7 +89,8 @@ def add_indexes(database: Database) -> list[str]:
     """Create every missing index of INDEXES, the text look-ups (text_search), the owner's name on each secret
     (owner_order) and whether it is shared (share_flag); returns what was created."""
     added = owner_order.install(database) + share_flag.install(database)
-    existing = {index.name for table in ('api_secret', 'user', 'access') for index in database.get_indexes(table)}
+    existing = {index.name for table in ('api_secret', 'user', 'access', 'event')
+                for index in database.get_indexes(table)}
     for name, definition in INDEXES.items():
         if name not in existing:
             if not isinstance(database, PostgresqlDatabase):  # the included columns as the key's last ones

@@ -103,7 +103,7 @@ class Event(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
     user = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     username = CharField(max_length=255, default='')  # as typed for failed log-ins, else the actor's name
-    action = CharField(max_length=32, index=True)
+    action = CharField(max_length=32)  # looked up through the index below, whose first column it is
     item_type = CharField(max_length=32, default='')
     item_id = IntegerField(null=True, index=True)
     item_name = CharField(max_length=255, default='')  # the item's name at the time, nothing added
@@ -112,7 +112,8 @@ class Event(BaseModel):
     user_agent = CharField(max_length=512, default='')
 
     class Meta:
-        # Failed access-key authentications are counted per client address (store/access_keys.py).
+        # Failed access-key authentications are counted per client address (store/access_keys.py); the audit's
+        # Event filter and sort use it too.
         indexes = ((('action', 'ip', 'at'), False),)
 
 

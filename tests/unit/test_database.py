@@ -153,3 +153,17 @@ def test_each_sort_index_holds_what_a_walk_checks_and_replaces_the_older_one(sta
             held = set(definition.split(' INCLUDE (')[1].rstrip(')').split(', ')) | set(
                 migrations.WALKED_SORTS[name[len('api_secret_'):-len('_walk')]].split(', '))
         assert set(migrations.WALK_CHECKS) <= held, (name, held)
+
+
+def test_an_audit_event_is_indexed_once_by_its_action(started_store):
+    """The index on (action, ip, at) finds an action's events (the audit's Event filter, the access-key failures
+    per address); an older MySafe's index on the action alone, written with every event too, is dropped."""
+    from store import migrations
+
+    def indexes() -> set[str]:
+        return {index.name for index in db.get_indexes('event')}
+
+    assert 'event_action' not in indexes() and 'event_action_ip_at' in indexes()
+    db.execute_sql('CREATE INDEX event_action ON event (action)')  # as an older MySafe made it
+    migrations.add_indexes(db.obj)
+    assert 'event_action' not in indexes() and 'event_action_ip_at' in indexes()
