@@ -2,15 +2,17 @@
 
 NiceGUI gives each storage it holds in Redis (a browser's user storage, a tab's storage) a Redis client of its own
 and a subscription to that storage's changes on a connection of its own: about 7 connections to Redis and as many
-open files in the instance for each page open after a log-in, so Redis's default limit of 10,000 clients was
-reached near 1,400 open pages. Here every storage of the instance shares one client (its connection pool) and one
-subscription to the changes of every storage under the key prefix, which hands each change to the storages held
-here. What is stored, its keys, its expiry and what is published are NiceGUI's (RedisPersistentDict's own code);
-only where the connections come from differs.
+open files in the instance for each page open after a log-in, so Redis's default limit of 10,000 clients was reached
+near 1,400 open pages. Here every storage of the instance shares one client (its connection pool) and one
+subscription to the changes of every user and tab storage under the key prefix, which hands each change to the
+storages held here (and, after the subscription was lost and came back, reads them all again). What is stored, its
+keys, its expiry and what is published are NiceGUI's (RedisPersistentDict's own code); only where the connections
+come from differs.
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import re
@@ -22,14 +24,14 @@ import redis.asyncio as redis
 from nicegui import app, background_tasks, core, json
 from nicegui.persistence import RedisPersistentDict
 from nicegui.persistence.persistent_dict import PersistentDict
-from nicegui.storage import Storage
+from nicegui.storage import TAB_PREFIX, USER_PREFIX, Storage
 
 log = logging.getLogger('mysafe.redis_storage')
 CHANGES = 'changes'  # NiceGUI publishes a storage's new content on its key followed by this
-RETRY_SECONDS = 1.0  # after the subscription's connection was lost, before subscribing again
-# At most this many connections to Redis for the instance's reads and writes; one more holds the subscription.
-# A write waits for a free connection (up to POOL_TIMEOUT seconds) rather than opening one more.
-POOL_SIZE, POOL_TIMEOUT = 4, 10
+RETRY_SECONDS, RETRY_MAX = 1.0, 30.0  # after the subscription was lost, before subscribing again (doubling)
+# At most this many connections to Redis: one holds the subscription, the others serve reads and writes. A write
+# waits for a free connection (up to POOL_TIMEOUT seconds) rather than opening one more.
+POOL_SIZE, POOL_TIMEOUT = 5, 10
 
 
 def install() -> None:
@@ -58,10 +60,12 @@ class SharedRedisDict(RedisPersistentDict):
         self.redis_client = hub.client
         self.pubsub = None
         self._listener_task = None
+        self.closed = False
         PersistentDict.__init__(self, data={}, on_change=self.publish)
 
     def _start_listening(self) -> None:
-        self.hub.hold(self)
+        if not self.closed:  # closed while it was being read (a tab that went away at once)
+            self.hub.hold(self)
 
     def receive(self, data: bytes) -> None:
         """Another instance (or this one) wrote this storage: take its content, as RedisPersistentDict's listener."""
@@ -72,30 +76,36 @@ class SharedRedisDict(RedisPersistentDict):
             self.update(new_data)
 
     async def close(self) -> None:
+        self.closed = True
         self.hub.release(self)
 
 
 class _Hub:
-    """The instance's client (a bounded pool of connections) and its one subscription, to the changes of every
-    storage under NiceGUI's key prefix, handed to the storages held here by their channel."""
+    """The instance's client (a bounded pool of connections, one of which holds the subscription) and its one
+    subscription, to the changes of every user and tab storage under NiceGUI's key prefix, handed to the storages
+    held here by their channel."""
 
     def __init__(self, url: str, key_prefix: str, name: str | None = None) -> None:
         """`name`: the connections' name in Redis's CLIENT LIST (by default mysafe-<host>-<process id>)."""
         name = name or f'mysafe-{socket.gethostname()}-{os.getpid()}'
-        self.pattern = _glob_escaped(key_prefix) + '*' + CHANGES
+        self.patterns = [_glob_escaped(key_prefix + kind) + '*' + CHANGES for kind in (USER_PREFIX, TAB_PREFIX)]
         self.client = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(
             url, max_connections=POOL_SIZE, timeout=POOL_TIMEOUT, client_name=name,
             health_check_interval=10, socket_connect_timeout=5,
             retry_on_timeout=True, **({'socket_keepalive': True} if not url.startswith('unix://') else {})))
         self.held: defaultdict[str, dict[int, SharedRedisDict]] = defaultdict(dict)  # channel -> id() -> storage
         self.listener: asyncio.Task | None = None
-        self.subscribed = asyncio.Event()
+        self.subscribed = asyncio.Event()  # set while the subscription is in place
+        self.closing = False
 
     def hold(self, storage: SharedRedisDict) -> None:
         self.held[storage.key + CHANGES][id(storage)] = storage
-        if self.listener is None or self.listener.done():
+        if (self.listener is None or self.listener.done()) and not self.closing:
             if core.is_loop_running():
-                self.listener = background_tasks.create(self._listen(), name='redis-listen-storage')
+                # In a context of its own: not in that of the request that happened to open the first storage (a
+                # change handler must not see that person's request as the current one).
+                self.listener = contextvars.Context().run(background_tasks.create, self._listen(),
+                                                          name='redis-listen-storage')
             else:
                 core.app.on_startup(lambda: self.hold(storage))
 
@@ -106,24 +116,46 @@ class _Hub:
             del self.held[channel]
 
     async def _listen(self) -> None:
-        while True:
+        """Subscribe, hand over each change; after a loss, subscribe again (waiting longer each time, up to
+        RETRY_MAX seconds) and read every held storage again: changes made meanwhile were not heard."""
+        wait, ever, lost = RETRY_SECONDS, False, False
+        while not self.closing:
             pubsub = self.client.pubsub()
             try:
-                await pubsub.psubscribe(self.pattern)
+                await pubsub.psubscribe(*self.patterns)
                 async for message in pubsub.listen():
-                    if message['type'] == 'psubscribe':
+                    if self.closing:
+                        break
+                    if message['type'] == 'psubscribe' and message['data'] == len(self.patterns):
+                        # All patterns in place (redis-py also subscribes again by itself after a loss).
+                        if ever:
+                            await self._read_again()
+                        ever, wait = True, RETRY_SECONDS
                         self.subscribed.set()
+                        if lost:
+                            log.warning('Redis subscription to storage changes is back')
+                            lost = False
                     elif message['type'] == 'pmessage':
-                        self._hand_over(message['channel'].decode(), message['data'])
+                        self._hand_over(message['channel'].decode(errors='replace'), message['data'])
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the connection was lost: subscribe again (changes meanwhile are missed, as before)
-                log.warning('Redis subscription to storage changes lost; subscribing again', exc_info=True)
+            except Exception:
                 self.subscribed.clear()
-                await asyncio.sleep(RETRY_SECONDS)
+                if not lost:
+                    log.warning('Redis subscription to storage changes lost; trying again', exc_info=True)
+                    lost = True
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, RETRY_MAX)
             finally:
                 with suppress(Exception):
                     await pubsub.aclose()
+
+    async def _read_again(self) -> None:
+        channels = list(self.held)
+        if channels:
+            values = await self.client.mget([channel[:-len(CHANGES)] for channel in channels])
+            for channel, value in zip(channels, values):
+                self._hand_over(channel, value if value is not None else b'{}')
 
     def _hand_over(self, channel: str, data: bytes) -> None:
         for storage in list(self.held.get(channel, {}).values()):
@@ -134,10 +166,12 @@ class _Hub:
 
     async def close(self) -> None:
         """Stop listening and close the connections (the instance stops)."""
-        if self.listener is not None and not self.listener.done():
+        self.closing = True
+        for _ in range(3):  # a cancel that arrives inside one of redis-py's commands may be swallowed (Python 3.11)
+            if self.listener is None or self.listener.done():
+                break
             self.listener.cancel()
-            with suppress(asyncio.CancelledError):
-                await self.listener
+            await asyncio.wait({self.listener}, timeout=1)
         await self.client.connection_pool.disconnect()
 
 
