@@ -151,7 +151,11 @@ class _Hub:
                     await pubsub.aclose()
 
     async def _read_again(self) -> None:
-        channels = list(self.held)
+        """Each held storage as Redis has it (empty when its key is gone), but for those with a write of their own
+        under way: their write is newer (a log-in's first write would otherwise be undone)."""
+        writing = {*background_tasks.lazy_tasks_running, *background_tasks.lazy_coroutines_waiting}
+        channels = [channel for channel, held in self.held.items()
+                    if not any(f'redis-{storage.key}' in writing for storage in held.values())]  # NiceGUI's names
         if channels:
             values = await self.client.mget([channel[:-len(CHANGES)] for channel in channels])
             for channel, value in zip(channels, values):

@@ -152,6 +152,18 @@ async def test_an_instance_cut_off_from_redis_for_a_while_reads_its_storages_aga
         await proxy.stop()
 
 
+async def test_reading_the_storages_again_leaves_one_whose_own_write_is_under_way(prefix: str) -> None:
+    hub = _Hub(REDIS_URL, prefix)
+    try:
+        here = await storage(hub, prefix, 'user-a')
+        await eventually(lambda: hub.subscribed.is_set())
+        here['logged_in'] = 1  # written to Redis in the background, a moment from now
+        await hub._read_again()  # as after a loss of the subscription
+        assert here == {'logged_in': 1}
+    finally:
+        await close(hub)
+
+
 class _Proxy:
     """A TCP relay to Redis that can be cut (its connections closed, new ones refused) and restored."""
 
