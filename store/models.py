@@ -174,10 +174,21 @@ class TwoFactor(BaseModel):
     sealed_key = BlobField()  # AES-256-GCM under the master key, associated data naming table, user and field
     enabled_at = DateTimeField(null=True)  # None while the user is setting it up
     last_step = IntegerField(default=0)  # the latest time-step accepted: each code is accepted once
-    # A log-in between its two steps: the hash of a random proof, the step it proves ('password', then 'code').
+    # Unused since a log-in under way has a row of its own (PendingLogin); kept for the databases that have the
+    # columns (login_stage is NOT NULL there).
     login_proof_hash = CharField(max_length=64, null=True)
     login_stage = CharField(max_length=8, default='')
     login_expires_at = DateTimeField(null=True)
+
+
+class PendingLogin(BaseModel):
+    """A log-in of a two-factor user between its steps: the hash of a random proof (never the proof), the step it
+    proves ('password', then 'code'), good until `expires_at`. One for each log-in under way: a person may be
+    logging in on two devices at once."""
+    user = ForeignKeyField(User, on_delete='CASCADE', backref='+')
+    proof_hash = CharField(max_length=64, unique=True)
+    stage = CharField(max_length=8)
+    expires_at = DateTimeField()
 
 
 class RecoveryCode(BaseModel):
@@ -201,4 +212,4 @@ class KeyCheck(BaseModel):
 
 
 MODELS = (User, ApiSecret, Access, ClientSecretHistory, Event, PasswordConfirmation, LoginTicket, LoginThrottle,
-          AccessKey, AccessKeySecret, KeyCheck, TwoFactor, RecoveryCode, Setting)
+          AccessKey, AccessKeySecret, KeyCheck, TwoFactor, PendingLogin, RecoveryCode, Setting)

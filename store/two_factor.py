@@ -21,7 +21,7 @@ import pyotp
 from . import accounts, events, runtime, throttle
 from .crypto import associated_data
 from .errors import Forbidden, NotAuthenticated, NotFound, ValidationError
-from .models import RecoveryCode, Setting, TwoFactor, User, db, utcnow
+from .models import PendingLogin, RecoveryCode, Setting, TwoFactor, User, db, utcnow
 from .permissions import parse_id
 from .records import Actor, TwoFactorSetup, TwoFactorStatus, UserInfo
 from .validation import text_or_empty
@@ -31,6 +31,7 @@ RECOVERY_CODES = 10
 STEP_SECONDS = 30
 PASSWORD_STAGE_LIFETIME = dt.timedelta(minutes=5)  # between a correct password and its code
 CODE_STAGE_LIFETIME = dt.timedelta(seconds=60)  # between a correct code and the log-in ticket
+PENDING_MAX = 10  # log-ins under way for one user at most: a newer one makes the oldest one start again
 WRONG_CODE = 'Wrong code'
 REQUIRED_SETTING = 'two_factor_required'
 REQUIRED_CACHE_SECONDS = 5.0
@@ -168,7 +169,7 @@ def after_password(user: UserInfo) -> UserInfo:
     row = _enabled(user.id)
     if row is None:
         return user
-    proof = _set_stage(row, 'password', PASSWORD_STAGE_LIFETIME)
+    proof = _begin(user.id)
     return dataclasses.replace(user, two_factor_required=True, login_proof=proof)
 
 
@@ -182,25 +183,25 @@ def complete_login(user: UserInfo, code: str, *, ip: str = '', user_agent: str =
     except NotFound:
         raise NotAuthenticated() from None
     row = _enabled(user_id)
-    if row is None or not _proof_holds(row, user.login_proof, 'password'):
+    pending = _pending(user_id, user.login_proof, 'password') if row is not None else None
+    if pending is None:
         raise NotAuthenticated('Your log-in has expired. Please log in again.')
     account = User.get_by_id(user_id)
     _check(account, row, code, text_or_empty(ip), text_or_empty(user_agent), 'Two-factor code')
-    proof = _set_stage(row, 'code', CODE_STAGE_LIFETIME)
+    proof = _advance(pending, 'code', CODE_STAGE_LIFETIME)
+    if proof is None:  # the same proof's twin request got there first
+        raise NotAuthenticated('Your log-in has expired. Please log in again.')
     return dataclasses.replace(accounts.to_info(account), login_proof=proof)
 
 
 def login_may_finish(user: UserInfo) -> bool:
     """For `sessions.issue_login_ticket`: True for a user without two-factor, or with a fresh proof of the
     Code step (used up by this call)."""
-    row = _enabled(user.id)
-    if row is None:
+    if _enabled(user.id) is None:
         return True
-    if not _proof_holds(row, getattr(user, 'login_proof', ''), 'code'):
-        return False
-    cleared = TwoFactor.update(login_proof_hash=None, login_stage='', login_expires_at=None).where(
-        (TwoFactor.id == row.id) & (TwoFactor.login_proof_hash == row.login_proof_hash)).execute()
-    return cleared == 1
+    pending = _pending(user.id, getattr(user, 'login_proof', ''), 'code')
+    return pending is not None and PendingLogin.delete().where(
+        (PendingLogin.id == pending.id) & (PendingLogin.proof_hash == pending.proof_hash)).execute() == 1
 
 
 def confirm_with_code(user: User, code: str) -> bool | None:
@@ -281,21 +282,39 @@ def _enabled(user_id: int) -> TwoFactor | None:
 def _remove(user_id: int) -> None:
     TwoFactor.delete().where(TwoFactor.user == user_id).execute()
     RecoveryCode.delete().where(RecoveryCode.user == user_id).execute()
+    PendingLogin.delete().where(PendingLogin.user == user_id).execute()
 
 
-def _set_stage(row: TwoFactor, stage: str, lifetime: dt.timedelta) -> str:
+def _begin(user_id: int) -> str:
+    """A new log-in under way, past its password step: its proof. The user's expired ones are removed, and the
+    oldest beyond PENDING_MAX."""
+    now = utcnow()
+    PendingLogin.delete().where((PendingLogin.user == user_id) & (PendingLogin.expires_at < now)).execute()
+    kept = (PendingLogin.select(PendingLogin.id).where(PendingLogin.user == user_id)
+            .order_by(PendingLogin.id.desc()).limit(PENDING_MAX - 1))
+    PendingLogin.delete().where((PendingLogin.user == user_id) & PendingLogin.id.not_in(kept)).execute()
     proof = secrets.token_urlsafe(32)
-    TwoFactor.update(login_proof_hash=_digest(proof), login_stage=stage,
-                     login_expires_at=utcnow() + lifetime).where(TwoFactor.id == row.id).execute()
+    PendingLogin.create(user=user_id, proof_hash=_digest(proof), stage='password',
+                        expires_at=now + PASSWORD_STAGE_LIFETIME)
     return proof
 
 
-def _proof_holds(row: TwoFactor, proof: object, stage: str) -> bool:
-    fresh = TwoFactor.get_by_id(row.id)
-    return (isinstance(proof, str) and bool(proof) and fresh.login_proof_hash is not None
-            and fresh.login_stage == stage and fresh.login_expires_at is not None
-            and fresh.login_expires_at >= utcnow()
-            and secrets.compare_digest(fresh.login_proof_hash, _digest(proof)))
+def _pending(user_id: int, proof: object, stage: str) -> PendingLogin | None:
+    """The user's log-in under way that `proof` proves, at `stage` and not expired; None otherwise."""
+    if not isinstance(proof, str) or not proof:
+        return None
+    pending = PendingLogin.get_or_none((PendingLogin.proof_hash == _digest(proof)) & (PendingLogin.user == user_id))
+    if pending is None or pending.stage != stage or pending.expires_at < utcnow():
+        return None
+    return pending
+
+
+def _advance(pending: PendingLogin, stage: str, lifetime: dt.timedelta) -> str | None:
+    """The log-in's next step: a new proof in place of the one shown (None when another request used it first)."""
+    proof = secrets.token_urlsafe(32)
+    moved = PendingLogin.update(proof_hash=_digest(proof), stage=stage, expires_at=utcnow() + lifetime).where(
+        (PendingLogin.id == pending.id) & (PendingLogin.proof_hash == pending.proof_hash)).execute()
+    return proof if moved == 1 else None
 
 
 def _new_recovery_code() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 
 import pyotp
@@ -10,7 +11,7 @@ import pytest
 from store import accounts, api_secrets, sessions, throttle, two_factor
 from store.errors import (Forbidden, LoginThrottled, NotAuthenticated, PasswordRequired, TwoFactorSetupRequired,
                           ValidationError)
-from store.models import Event, TwoFactor
+from store.models import Event, PendingLogin, TwoFactor, utcnow
 from tests.conftest import PASSWORD
 from tests.unit.helpers import raw_rows
 
@@ -90,15 +91,42 @@ def test_a_code_is_accepted_once(alice, enabled):
     assert ('Login failed', 'Two-factor code') in _actions(alice.user_id)
 
 
-def test_the_code_step_needs_the_password_step_of_the_same_log_in(alice, enabled):
+def test_the_code_step_needs_the_password_step_of_the_same_log_in(alice, enabled, make_actor):
     key, _ = enabled
     info = accounts.to_info(TwoFactor.get().user)
     with pytest.raises(NotAuthenticated):
         two_factor.complete_login(dataclasses.replace(info, login_proof='made-up'), _code(key, 1))
-    stale = accounts.authenticate('alice', PASSWORD)
-    accounts.authenticate('alice', PASSWORD)  # a newer log-in replaces the older one's proof
+    bob = make_actor('bob')  # Bob's own log-in under way proves nothing of Alice's
+    two_factor.enable(bob, _code(two_factor.begin_setup(bob).key))
+    bobs = accounts.authenticate('bob', PASSWORD).login_proof
     with pytest.raises(NotAuthenticated):
-        two_factor.complete_login(stale, _code(key, 1))
+        two_factor.complete_login(dataclasses.replace(info, login_proof=bobs), _code(key, 1))
+    late = accounts.authenticate('alice', PASSWORD)
+    PendingLogin.update(expires_at=utcnow() - dt.timedelta(seconds=1)).execute()  # 5 minutes later
+    with pytest.raises(NotAuthenticated, match='expired'):
+        two_factor.complete_login(late, _code(key, 1))
+
+
+def test_two_log_ins_of_one_person_under_way_at_once_each_finish(alice, enabled):
+    """The laptop and the phone: the second log-in does not make the first one start again."""
+    key, codes = enabled
+    laptop, phone = accounts.authenticate('alice', PASSWORD), accounts.authenticate('alice', PASSWORD)
+    phone_done = two_factor.complete_login(phone, _code(key, 1))
+    laptop_done = two_factor.complete_login(laptop, codes[0])  # (the next code would come 30 s later)
+    for done in (laptop_done, phone_done):
+        assert sessions.redeem_login_ticket(sessions.issue_login_ticket(done)).id == alice.user_id
+    with pytest.raises(NotAuthenticated):
+        two_factor.complete_login(phone, _code(key, 3))  # each step's proof is good once
+    assert PendingLogin.select().count() == 0
+
+
+def test_at_most_ten_log_ins_of_one_person_are_kept_under_way(alice, enabled):
+    key, _ = enabled
+    started = [accounts.authenticate('alice', PASSWORD) for _ in range(two_factor.PENDING_MAX + 1)]
+    assert PendingLogin.select().count() == two_factor.PENDING_MAX
+    with pytest.raises(NotAuthenticated):
+        two_factor.complete_login(started[0], _code(key, 1))  # the oldest starts again
+    two_factor.complete_login(started[1], _code(key, 1))
 
 
 def test_a_recovery_code_logs_in_once_and_is_recorded(alice, enabled):
