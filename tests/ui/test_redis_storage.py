@@ -11,6 +11,7 @@ import redis.asyncio as redis
 from nicegui import background_tasks
 from nicegui.persistence import RedisPersistentDict
 
+from nicegui import storage as nicegui_storage
 from nicegui.storage import Storage
 
 from ui import redis_storage
@@ -76,6 +77,28 @@ async def test_a_change_on_one_instance_reaches_the_same_storage_on_the_other(pr
         await eventually(lambda: dict(here) == {'logged_in': 8})
         await asyncio.sleep(0.3)
         assert there == {'logged_in': 7}
+    finally:
+        await close(one, other)
+
+
+async def test_a_change_from_redis_is_taken_outside_the_request_that_opened_the_first_storage(prefix: str) -> None:
+    """The first storage is opened while NiceGUI serves someone's request; the subscription it starts must not
+    run every later change in that request's context (app.storage.user there would be that person's)."""
+    one, other = _Hub(REDIS_URL, prefix), _Hub(REDIS_URL, prefix)
+    token = nicegui_storage.request_contextvar.set('the first request')
+    try:
+        here = await storage(one, prefix, 'user-a')
+    finally:
+        nicegui_storage.request_contextvar.reset(token)
+    try:
+        there = await storage(other, prefix, 'user-a')
+        await eventually(lambda: one.subscribed.is_set() and other.subscribed.is_set())
+        seen = []
+        taken = here.receive
+        here.receive = lambda data: (seen.append(nicegui_storage.request_contextvar.get()), taken(data))
+        there['logged_in'] = 1
+        await eventually(lambda: seen)
+        assert set(seen) == {None}  # each change heard (one or more times), outside that request
     finally:
         await close(one, other)
 
