@@ -25,6 +25,7 @@ MAX_PER_PAGE = 500
 # the rows up to the page's end, at least WINDOW_MIN (index entries are cheap to read; each row checked is not).
 WINDOW, WINDOW_MIN, WINDOW_MAX = 4, 200, 3200  # WINDOW > 1: each window grows
 WALK_MAX = 100_000  # beyond the windows, rows a walk may read to the page's end (at the share of matches seen)
+SPLIT_MAX = 12_800  # rows read at most from each part of _split_page (the person's own, the shared), a window at a time
 # A text's share of matches is read from the first SAMPLE rows; when common, a count reads up to SCAN_MAX rows.
 SAMPLE, SCAN_MAX = 1000, 50_000
 # On PostgreSQL, what reading an entry of a text index (GIN, trigrams) costs in rows checked by a scan: a common text
@@ -94,6 +95,9 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
         if rows is None:
             rows = _selective_page(user, _query(user, many, search, only_enabled, filters, owners=False,
                                                 row_by_row=True), order, offset, per_page)
+        if rows is None:
+            rows = _split_page(user, _query(user, many, search, only_enabled, filters, owners=False,
+                                            row_by_row=True), order, offset, per_page)
         if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them (with the terms
             # of the sort, read from the same rows), sort those, and read the page's rows.
@@ -339,27 +343,59 @@ def _count(gathered) -> int:
 
 def _selective_page(user: User, matching, order: list, offset: int, limit: int) -> list[tuple] | None:
     """The page read from the first rows of the sort's index, or None when they hold too few matches to say that
-    walking on is cheaper than gathering every match. The ids come in order from the index alone, a window at a
-    time (WINDOW times what the page needs, then WINDOW times more, up to WINDOW_MAX); one look-up a window says
-    which of its rows match."""
+    walking on is cheaper than gathering every match (_window_matches)."""
     needed = offset + limit
+    in_order, read, done = _window_matches(matching, order, needed)
+    if done:
+        page = in_order[offset:needed]
+        rows = {row[0]: row for row in _shown(user, ApiSecret.select().where(ApiSecret.id.in_(page)))}
+        return [rows[secret_id] for secret_id in page if secret_id in rows]
+    if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
+        return _walk(user, matching, order, offset, limit)
+    return None
+
+
+def _window_matches(matching, order: list, needed: int, within=None, most: int = WINDOW_MAX
+                    ) -> tuple[list[int], int, bool]:
+    """The ids of the matches among the first rows of the sort's index (of the rows `within` selects), in order:
+    the ids come in order from the index alone, a window at a time (WINDOW times what the page needs, then WINDOW
+    times more, up to `most` rows); one look-up a window says which of its rows match. Returns those ids, the rows
+    read, and whether that is all the page needs (`needed` of them, or every match: the rows ended); it stops short
+    when, at the share seen, not even the last window would hold them."""
+    source = ApiSecret.select(ApiSecret.id)
+    if within is not None:
+        source = source.where(within)
     size, read, in_order = max(WINDOW_MIN, WINDOW * needed), 0, []
-    while size <= WINDOW_MAX:
-        window = selected_ids(ApiSecret.select(ApiSecret.id).order_by(*order).offset(read).limit(size - read))
+    while size <= most:
+        window = selected_ids(source.order_by(*order).offset(read).limit(size - read))
         found = set(selected_ids(matching.select(ApiSecret.id).where(ApiSecret.id.in_(as_rows(window))))) \
             if window else set()
         in_order += [secret_id for secret_id in window if secret_id in found]
         read += len(window)
-        if len(in_order) >= needed or read < size:  # the page is there, or the table ended
-            page = in_order[offset:needed]
-            rows = {row[0]: row for row in _shown(user, ApiSecret.select().where(ApiSecret.id.in_(page)))}
-            return [rows[secret_id] for secret_id in page if secret_id in rows]
+        if len(in_order) >= needed or read < size:  # the page is there, or the rows ended
+            return in_order, read, True
         size *= WINDOW
-        if len(in_order) * min(size, WINDOW_MAX) < needed * read:  # at the share seen, not even the last window
+        if len(in_order) * min(size, most) < needed * read:  # at the share seen, not even the last window
             break
-    if in_order and needed * read / len(in_order) <= WALK_MAX:  # at the share seen, a walk to the page is short
-        return _walk(user, matching, order, offset, limit)
-    return None
+    return in_order, read, False
+
+
+def _split_page(user: User, matching, order: list, offset: int, limit: int) -> list[tuple] | None:
+    """For whoever sees many, when the first rows of the sort are others' they cannot see (the windows of
+    _selective_page found no match there: by Last use, newest first, at a million the 200 newest were others'): the
+    person's own matches and the shared ones, each read a window at a time from an index of its own rows in the
+    sort's order ((owner, sort terms); the shared rows' (sort terms)), up to SPLIT_MAX rows each, then the page
+    sorted out of both. None when either part holds too few matches in that many rows (the text is rare there)."""
+    needed = offset + limit
+    own_order = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
+    ids: set[int] = set()
+    # The shared part first: where others' rows shared with others lead the sort, it is the one that gives up.
+    for within, part_order in ((ApiSecret.shared == True, order), (ApiSecret.owner == user.id, own_order)):  # noqa: E712
+        in_order, _, done = _window_matches(matching, part_order, needed, within=within, most=SPLIT_MAX)
+        if not done:
+            return None
+        ids.update(in_order[:needed])
+    return _rows_in_order(user, list(ids), order, offset, limit)
 
 
 def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecretFilter | None, order: list,

@@ -166,8 +166,8 @@ def _reference(actor, sort: str, descending: bool, **kwargs) -> list[int]:
 
 _owner_ids: dict[str, int] = {}
 defaults = types.SimpleNamespace(MANY=permissions.MANY, **{name: getattr(listing, name) for name in (
-    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX', 'ENTRY_COST', 'OWNED_MAX',
-    'MERGED_MAX')})
+    'COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SPLIT_MAX', 'SAMPLE', 'SCAN_MAX', 'ENTRY_COST',
+    'OWNED_MAX', 'MERGED_MAX')})
 
 
 @pytest.mark.parametrize('many', [False, True])
@@ -191,10 +191,13 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
         gathered = _pages_until_empty(alice, sort, descending, **kwargs)
         monkeypatch.setattr(listing, 'COUNT_CAP', 1)
         ways = [_pages_until_empty(alice, sort, descending, **kwargs)]  # in the first window
-        # Small windows that may hold too few: then gathered through an index (no walk allowed), or walked to.
-        for window_max, walk_max in ((8, 0), (8, 10**9), (0, 0), (0, 10**9)):
+        # Small windows that may hold too few: then gathered through an index (no walk allowed), or walked to, or
+        # read from the person's own rows and the shared ones apart (small windows of each, or all of them), or
+        # gathered when those too hold too few.
+        for window_max, walk_max, split_max in ((8, 0, 0), (8, 10**9, 0), (0, 0, 0), (0, 10**9, 0), (8, 0, 16),
+                                                (0, 0, 10**9)):
             for constant, value in (('WINDOW_MIN', 1), ('WINDOW', 2), ('WINDOW_MAX', window_max),
-                                    ('WALK_MAX', walk_max)):
+                                    ('WALK_MAX', walk_max), ('SPLIT_MAX', split_max)):
                 monkeypatch.setattr(listing, constant, value)
             ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
         # A text counted row by row from the first rows in id order, when a sample of them says it is common.
@@ -209,8 +212,8 @@ def test_reading_many_matches_in_index_order_gives_what_sorting_the_few_gives(wo
             for constant, value in (('SAMPLE', sample), ('SCAN_MAX', scan_max), ('ENTRY_COST', entry_cost)):
                 monkeypatch.setattr(listing, constant, value)
             ways.append(_pages_until_empty(alice, sort, descending, **kwargs))
-        for constant in ('COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SAMPLE', 'SCAN_MAX',
-                         'ENTRY_COST'):
+        for constant in ('COUNT_CAP', 'WINDOW_MIN', 'WINDOW', 'WINDOW_MAX', 'WALK_MAX', 'SPLIT_MAX', 'SAMPLE',
+                         'SCAN_MAX', 'ENTRY_COST'):
             monkeypatch.setattr(listing, constant, getattr(defaults, constant))
         assert all(way == gathered for way in ways), name
         assert set(gathered) == set(expected), name
