@@ -93,11 +93,10 @@ def list_api_secrets(actor: Actor, *, page: int = 1, per_page: int = 30, sort: s
     else:
         rows = _owners_page(user, search, only_enabled, filters, order, offset, per_page)
         if rows is None:
-            rows = _selective_page(user, _query(user, many, search, only_enabled, filters, owners=False,
-                                                row_by_row=True), order, offset, per_page)
-        if rows is None:
-            rows = _split_page(user, _query(user, many, search, only_enabled, filters, owners=False,
-                                            row_by_row=True), order, offset, per_page)
+            checked = _query(user, many, search, only_enabled, filters, owners=False, row_by_row=True)
+            rows = _selective_page(user, checked, order, offset, per_page)
+            if rows is None:
+                rows = _split_page(user, checked, order, offset, per_page)
         if rows is None:
             # Rare near the start of the sort: gather them all through the index that finds them (with the terms
             # of the sort, read from the same rows), sort those, and read the page's rows.
@@ -387,10 +386,10 @@ def _split_page(user: User, matching, order: list, offset: int, limit: int) -> l
     sort's order ((owner, sort terms); the shared rows' (sort terms)), up to SPLIT_MAX rows each, then the page
     sorted out of both. None when either part holds too few matches in that many rows (the text is rare there)."""
     needed = offset + limit
-    own_order = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
     ids: set[int] = set()
     # The shared part first: where others' rows shared with others lead the sort, it is the one that gives up.
-    for within, part_order in ((ApiSecret.shared == True, order), (ApiSecret.owner == user.id, own_order)):  # noqa: E712
+    for within, part_order in ((ApiSecret.shared == True, order),  # noqa: E712
+                               (ApiSecret.owner == user.id, _within_one_owner(order))):
         in_order, _, done = _window_matches(matching, part_order, needed, within=within, most=SPLIT_MAX)
         if not done:
             return None
@@ -412,12 +411,17 @@ def _owners_page(user: User, search: str, only_enabled: bool, filters: ApiSecret
     if len(owners) > OWNERS_MAX or needed * len(owners) > MERGED_MAX or ApiSecret.select(ApiSecret.id).where(
             ApiSecret.owner.in_(owners)).limit(OWNED_MAX + 1).count() > OWNED_MAX:
         return None
-    # The owner's name and id are the same on all of one owner's rows: the rest of the sort orders them.
-    within = [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
+    within = _within_one_owner(order)
     ids = [secret_id for owner in owners for secret_id in selected_ids(
         _query(user, True, search, only_enabled, filters, owners=False, row_by_row=True)
         .where(ApiSecret.owner == owner).select(ApiSecret.id).order_by(*within).limit(needed))]
     return _rows_in_order(user, ids, order, offset, limit)
+
+
+def _within_one_owner(order: list) -> list:
+    """`order` among one owner's rows: their owner's name and id are the same on all of them, the rest orders them
+    (and an index of (owner, the rest) serves it)."""
+    return [term for term in order if term.node is not ApiSecret.owner_key and term.node is not ApiSecret.owner]
 
 
 def _owners_named(text: str):
